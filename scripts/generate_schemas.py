@@ -1,0 +1,153 @@
+"""Generate tap_magento/schemas/*.json from Adobe's official Magento REST OpenAPI file.
+
+    python scripts/generate_schemas.py            # write the schema files
+    python scripts/generate_schemas.py --check    # exit 1 if the committed files differ
+
+Rules (why each exists is in the README, "Schemas"):
+- every documented property is kept, every property is nullable (stores omit and null freely);
+- string properties ending in ``_at``, and ``low_stock_date``, are Magento UTC timestamps: the
+  tap emits them as RFC 3339, so they are typed ``format: date-time``;
+- ``extension_attributes`` objects accept undocumented keys (every module adds its own);
+- ``custom_attributes[].value`` accepts any JSON value (strings, arrays, numbers in practice);
+- a type that contains itself (order item ``parent_item``, sales rule conditions) is cut at the
+  second level into an open object, because Singer targets cannot follow recursive schemas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OPENAPI = REPO.parent / "shared" / "reference" / "magento-2.4.8-openapi.json"
+SCHEMA_DIR = REPO / "tap_magento" / "schemas"
+
+# stream name -> OpenAPI component of one record
+STREAM_COMPONENTS: dict[str, str] = {
+    "orders": "sales-data-order-interface",
+    "products": "catalog-data-product-interface",
+    "customers": "customer-data-customer-interface",
+    "invoices": "sales-data-invoice-interface",
+    "credit_memos": "sales-data-creditmemo-interface",
+    "categories": "catalog-data-category-interface",
+    "sales_rules": "sales-rule-data-rule-interface",
+    "coupons": "sales-rule-data-coupon-interface",
+    "websites": "store-data-website-interface",
+    "source_items": "inventory-api-data-source-item-interface",
+    "stock_items": "catalog-inventory-data-stock-item-interface",
+    "store_configs": "store-data-store-config-interface",
+}
+
+# Properties the tap itself adds to a stream's records.
+TAP_PROPERTIES: dict[str, dict[str, Any]] = {
+    "products": {
+        "store_code": {
+            "type": "string",
+            "description": "Store view code whose attribute values this record carries "
+            "(added by the tap; part of the primary key).",
+        }
+    },
+}
+
+DATETIME_NAMES = frozenset({"low_stock_date"})
+# "Any JSON value", spelled with explicit types because the Singer SDK needs a type to conform.
+ANY_JSON = ("string", "number", "boolean", "array", "object", "null")
+
+
+def is_timestamp(name: str) -> bool:
+    return name.endswith("_at") or name in DATETIME_NAMES
+
+
+class Converter:
+    """Turns OpenAPI components into self-contained, nullable JSON schemas."""
+
+    def __init__(self, components: dict[str, Any]) -> None:
+        self.components = components
+
+    def record_schema(self, component: str) -> dict[str, Any]:
+        schema = self._object(component, ancestors=())
+        schema["type"] = "object"  # a record itself is never null
+        return schema
+
+    def _object(self, component: str, ancestors: tuple[str, ...]) -> dict[str, Any]:
+        source = self.components[component]
+        ancestors = (*ancestors, component)
+        properties = {
+            name: self._property(name, spec, ancestors)
+            for name, spec in source.get("properties", {}).items()
+        }
+        schema: dict[str, Any] = {"type": ["object", "null"], "properties": properties}
+        if source.get("description"):
+            schema["description"] = source["description"]
+        if component.endswith("-extension-interface"):
+            schema["additionalProperties"] = True
+        return schema
+
+    def _property(self, name: str, spec: dict[str, Any], ancestors: tuple[str, ...]) -> dict:
+        result = self._value(spec, ancestors)
+        if name == "value" and ancestors[-1] == "framework-attribute-interface":
+            result = {"type": list(ANY_JSON)}  # custom attribute values: any JSON value
+        elif spec.get("type") == "string" and is_timestamp(name):
+            result["format"] = "date-time"
+        if spec.get("description") and result:
+            result["description"] = spec["description"]
+        return result
+
+    def _value(self, spec: dict[str, Any], ancestors: tuple[str, ...]) -> dict[str, Any]:
+        if "$ref" in spec:
+            component = spec["$ref"].rsplit("/", 1)[-1]
+            if component in ancestors:
+                return {"type": ["object", "null"], "additionalProperties": True}
+            return self._object(component, ancestors)
+        kind = spec.get("type")
+        if kind == "array":
+            return {"type": ["array", "null"], "items": self._value(spec["items"], ancestors)}
+        if kind in {"string", "integer", "number", "boolean"}:
+            return {"type": [kind, "null"]}
+        if kind == "object":
+            return {"type": ["object", "null"], "additionalProperties": True}
+        msg = f"Unsupported OpenAPI property {spec!r}"
+        raise ValueError(msg)
+
+
+def generate(openapi_path: Path) -> dict[str, str]:
+    """Return {file name: JSON text} for every stream schema."""
+    openapi = json.loads(openapi_path.read_text())
+    converter = Converter(openapi["components"]["schemas"])
+    files = {}
+    for stream, component in STREAM_COMPONENTS.items():
+        schema = converter.record_schema(component)
+        schema["properties"].update(TAP_PROPERTIES.get(stream, {}))
+        files[f"{stream}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--openapi", type=Path, default=DEFAULT_OPENAPI)
+    parser.add_argument("--check", action="store_true", help="fail if files differ")
+    args = parser.parse_args(argv)
+    files = generate(args.openapi)
+    if args.check:
+        stale = [n for n, text in files.items() if _read(SCHEMA_DIR / n) != text]
+        if stale:
+            print(f"Schemas out of date: {', '.join(stale)}. Run {sys.argv[0]}.")
+            return 1
+        print(f"{len(files)} schemas up to date.")
+        return 0
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (SCHEMA_DIR / name).write_text(text)
+    print(f"Wrote {len(files)} schemas to {SCHEMA_DIR}.")
+    return 0
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.exists() else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

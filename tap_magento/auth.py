@@ -1,0 +1,187 @@
+"""The three ways into a Magento store, as ``requests`` auth objects the SDK can apply."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+from requests.auth import AuthBase
+from requests_oauthlib import OAuth1
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+
+# Both libraries log the signed Authorization header (consumer key, token) at DEBUG.
+for _name in ("requests_oauthlib", "oauthlib"):
+    logging.getLogger(_name).setLevel(logging.INFO)
+
+LOGIN_PATH = "/V1/integration/admin/token"
+
+
+class BearerToken(AuthBase):
+    """An integration access token sent as ``Authorization: Bearer``."""
+
+    method = "integration access token (Bearer)"
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<redacted>)"
+
+
+class AdminToken(AuthBase):
+    """An admin user's token from ``POST /V1/integration/admin/token``, renewed on 401.
+
+    Admin tokens expire (4 hours by default), so a long sync outlives its token. On a 401 the
+    token is fetched again and the request re-sent once, in the same way ``requests`` handles
+    digest auth: a response hook that re-sends on the same connection.
+    """
+
+    method = "admin username and password (admin token)"
+
+    def __init__(
+        self, rest_url: str, username: str, password: str, timeout: float, user_agent: str
+    ) -> None:
+        self._login_url = rest_url + LOGIN_PATH
+        self._credentials = {"username": username, "password": password}
+        self._timeout = timeout
+        self._user_agent = user_agent
+        self._token: str | None = None
+        self._lock = threading.Lock()
+        self.logins = 0
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<redacted>)"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._current_token()}"
+        hooks = request.hooks["response"]
+        if self._renew_on_401 not in hooks:  # the SDK applies auth twice per request
+            hooks.append(self._renew_on_401)
+        return request
+
+    def _current_token(self) -> str:
+        with self._lock:
+            if self._token is None:
+                self._token = self._login()
+            return self._token
+
+    def _renew_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+        if response.status_code != 401 or getattr(response.request, "_renewed_token", False):
+            return response
+        sent_with = response.request.headers.get("Authorization", "")
+        with self._lock:
+            if self._token is None or sent_with == f"Bearer {self._token}":
+                self._token = self._login()
+            token = self._token
+        response.content  # noqa: B018 - read the body so the connection can be reused
+        response.close()
+        retry = response.request.copy()
+        retry.headers["Authorization"] = f"Bearer {token}"
+        retry._renewed_token = True  # type: ignore[attr-defined]
+        new_response = response.connection.send(retry, **kwargs)  # type: ignore[attr-defined]
+        new_response.history.append(response)
+        new_response.request = retry
+        return new_response  # type: ignore[no-any-return]
+
+    def _login(self) -> str:
+        self.logins += 1
+        try:
+            response = requests.post(
+                self._login_url,
+                json=self._credentials,
+                timeout=self._timeout,
+                headers={"User-Agent": self._user_agent, "Accept": "application/json"},
+            )
+        except requests.RequestException as exc:
+            msg = f"Could not reach {self._login_url} to get an admin token: {type(exc).__name__}"
+            raise FatalAPIError(msg) from None
+        message = store_message(response)
+        if response.status_code == 401 and "2fa" in message.lower():
+            msg = (
+                "The store requires two-factor authentication for admin tokens "
+                f"({message!r}). Use an integration instead: set access_token (Bearer) or "
+                "consumer_key, consumer_secret, access_token and access_token_secret (OAuth 1.0a)."
+            )
+            raise FatalAPIError(msg)
+        if response.status_code == 401:
+            msg = f"The store refused the admin username or password: {message}"
+            raise FatalAPIError(msg)
+        if response.status_code != 200:
+            msg = f"Admin token request failed with {response.status_code}: {message}"
+            raise FatalAPIError(msg)
+        try:
+            token = response.json()
+        except ValueError:
+            token = None
+        if not isinstance(token, str) or not token:
+            msg = f"{self._login_url} did not answer with a token (is this a Magento store?)"
+            raise FatalAPIError(msg)
+        return token
+
+
+def oauth1(config: Mapping[str, Any]) -> OAuth1:
+    """OAuth 1.0a signing with HMAC-SHA256 (Magento refuses HMAC-SHA1 since 2.4.4).
+
+    ``requests_oauthlib`` signs with a new nonce and timestamp every time it is applied, and the
+    SDK applies the authenticator to every attempt, so retries are signed afresh.
+    """
+    signer = OAuth1(
+        client_key=config["consumer_key"],
+        client_secret=config["consumer_secret"],
+        resource_owner_key=config["access_token"],
+        resource_owner_secret=config["access_token_secret"],
+        signature_method="HMAC-SHA256",
+    )
+    signer.method = "OAuth 1.0a (integration consumer key and access token)"
+    return signer
+
+
+def authenticator_for(
+    config: Mapping[str, Any], rest_url: str, timeout: float, user_agent: str
+) -> AuthBase:
+    """Choose the authentication method from which settings are present."""
+    if config.get("consumer_key"):
+        missing = [
+            name
+            for name in ("consumer_secret", "access_token", "access_token_secret")
+            if not config.get(name)
+        ]
+        if missing:
+            msg = f"OAuth 1.0a needs consumer_key with {', '.join(missing)} set too."
+            raise ConfigValidationError(msg)
+        return oauth1(config)  # type: ignore[no-any-return]
+    if config.get("access_token"):
+        return BearerToken(config["access_token"])
+    if config.get("username") and config.get("password"):
+        return AdminToken(rest_url, config["username"], config["password"], timeout, user_agent)
+    msg = (
+        "No credentials: set access_token, or username and password, or consumer_key, "
+        "consumer_secret, access_token and access_token_secret."
+    )
+    raise ConfigValidationError(msg)
+
+
+def store_message(response: requests.Response) -> str:
+    """Magento's error message with its ``%name`` / ``%1`` placeholders filled in."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if not isinstance(body, dict) or "message" not in body:
+        return str(body)[:200]
+    message = str(body["message"])
+    parameters = body.get("parameters")
+    if isinstance(parameters, dict):
+        for name, value in parameters.items():
+            message = message.replace(f"%{name}", str(value))
+    elif isinstance(parameters, list):
+        for index, value in enumerate(parameters, start=1):
+            message = message.replace(f"%{index}", str(value))
+    return message

@@ -1,0 +1,1 @@
+"""A local Magento REST store for tests and demos: generated data, real HTTP, real auth."""

@@ -1,0 +1,193 @@
+"""The sandbox's three ways in: integration token as Bearer, admin token, OAuth 1.0a signatures."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
+from oauthlib.oauth1.rfc5849 import SIGNATURE_HMAC_SHA256
+
+ADMIN_ACL = "Magento_Backend::admin"
+
+
+class AuthError(Exception):
+    """A request Magento answers with 401."""
+
+    def __init__(self, message: str, parameters: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameters = parameters
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The sandbox integration's and admin user's secrets (fixed: it is a local demo store)."""
+
+    consumer_key: str = "sandboxconsumerkey0000000000000001"
+    consumer_secret: str = "sandboxconsumersecret00000000001"
+    access_token: str = "sandboxaccesstoken00000000000001"
+    access_token_secret: str = "sandboxtokensecret00000000000001"
+    username: str = "admin"
+    password: str = "sandbox-admin-123"
+
+
+@dataclass
+class AuthPolicy:
+    """Store settings that change how authentication behaves."""
+
+    integration_as_bearer: bool = True  # oauth/consumer/enable_integration_as_bearer (2.4.4+)
+    admin_token_lifetime_seconds: float = 4 * 3600
+    admin_token_max_uses: int | None = None  # expire tokens after N requests (for tests)
+    two_factor_required: bool = False
+
+
+@dataclass
+class _AdminToken:
+    expires_at: float
+    uses_left: int | None
+
+
+@dataclass
+class SandboxAuth:
+    credentials: Credentials = field(default_factory=Credentials)
+    policy: AuthPolicy = field(default_factory=AuthPolicy)
+    _admin_tokens: dict[str, _AdminToken] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    logins: int = 0
+
+    def __post_init__(self) -> None:
+        self._validator = _Validator(self.credentials)
+        self._endpoint = SignatureOnlyEndpoint(self._validator)
+
+    def login(self, username: Any, password: Any) -> str:
+        """``POST /V1/integration/admin/token``."""
+        if username != self.credentials.username or password != self.credentials.password:
+            raise AuthError(
+                "The account sign-in was incorrect or your account is disabled temporarily. "
+                "Please wait and try again later."
+            )
+        if self.policy.two_factor_required:
+            raise AuthError("Please use the 2fa provider-specific endpoints to obtain a token.")
+        token = secrets.token_hex(16)
+        with self._lock:
+            self.logins += 1
+            self._admin_tokens[token] = _AdminToken(
+                time.monotonic() + self.policy.admin_token_lifetime_seconds,
+                self.policy.admin_token_max_uses,
+            )
+        return token
+
+    def expire_admin_tokens(self) -> None:
+        with self._lock:
+            self._admin_tokens.clear()
+
+    def authenticate(self, method: str, url: str, headers: Mapping[str, str]) -> None:
+        """Raise AuthError unless the request carries valid credentials."""
+        header = headers.get("Authorization", "")
+        if header.startswith("OAuth "):
+            self._check_oauth(method, url, header)
+        elif header.startswith("Bearer "):
+            self._check_bearer(header.removeprefix("Bearer ").strip())
+        else:
+            raise _not_authorized()
+
+    def _check_bearer(self, token: str) -> None:
+        with self._lock:
+            admin = self._admin_tokens.get(token)
+            if admin is not None:
+                if admin.expires_at < time.monotonic() or admin.uses_left == 0:
+                    del self._admin_tokens[token]
+                    raise _not_authorized()
+                if admin.uses_left is not None:
+                    admin.uses_left -= 1
+                return
+        if token == self.credentials.access_token and self.policy.integration_as_bearer:
+            return
+        raise _not_authorized()
+
+    def _check_oauth(self, method: str, url: str, header: str) -> None:
+        with self._lock:
+            self._validator.nonce_reused = False
+            valid, _ = self._endpoint.validate_request(url, method, None, {"Authorization": header})
+            reused = self._validator.nonce_reused
+        if reused:
+            raise AuthError(
+                "The nonce is already being used by the consumer with ID %1", ["1"]
+            )
+        if not valid:
+            raise AuthError("The signature is invalid. Verify and try again.")
+
+
+def _not_authorized() -> AuthError:
+    return AuthError(
+        "The consumer isn't authorized to access %resources.", {"resources": ADMIN_ACL}
+    )
+
+
+class _Validator(RequestValidator):  # type: ignore[misc]
+    """What oauthlib needs to know about our one integration."""
+
+    enforce_ssl = False  # the sandbox listens on plain HTTP on loopback
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self.credentials = credentials
+        self.seen_nonces: set[tuple[str, str, str]] = set()
+        self.nonce_reused = False
+
+    @property
+    def allowed_signature_methods(self) -> tuple[str, ...]:
+        return (SIGNATURE_HMAC_SHA256,)  # HMAC-SHA1 is refused since 2.4.4
+
+    @property
+    def dummy_client(self) -> str:
+        return "dummyclientkey000000000000000000"
+
+    @property
+    def dummy_access_token(self) -> str:
+        return "dummyaccesstoken0000000000000000"
+
+    def check_client_key(self, client_key: str) -> bool:
+        return client_key.isalnum()
+
+    def check_access_token(self, request_token: str) -> bool:
+        return request_token.isalnum()
+
+    def check_nonce(self, nonce: str) -> bool:
+        return nonce.isalnum()
+
+    def validate_client_key(self, client_key: str, request: Any) -> bool:
+        return client_key == self.credentials.consumer_key
+
+    def validate_access_token(self, client_key: str, token: str, request: Any) -> bool:
+        return token == self.credentials.access_token
+
+    def validate_timestamp_and_nonce(
+        self,
+        client_key: str,
+        timestamp: str,
+        nonce: str,
+        request: Any,
+        request_token: str | None = None,
+        access_token: str | None = None,
+    ) -> bool:
+        key = (client_key, timestamp, nonce)
+        if key in self.seen_nonces:
+            self.nonce_reused = True
+            return False
+        self.seen_nonces.add(key)
+        return True
+
+    def validate_realms(self, *args: Any, **kwargs: Any) -> bool:
+        return True
+
+    def get_client_secret(self, client_key: str, request: Any) -> str:
+        return self.credentials.consumer_secret
+
+    def get_access_token_secret(self, client_key: str, token: str, request: Any) -> str:
+        return self.credentials.access_token_secret

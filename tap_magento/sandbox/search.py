@@ -1,0 +1,300 @@
+"""How the sandbox answers a searchCriteria query, following MAGENTO_REST.md.
+
+Filters in a group are OR-ed, groups are AND-ed; every condition type Magento knows; sort orders;
+``pageSize``/``currentPage`` paging with either past-the-end behaviour; an optional maximum page
+size; ``total_count`` exact, capped or inflated; and the ``fields`` parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+PastEnd = Literal["repeat", "empty"]
+TotalCount = Literal["exact", "capped", "inflated"]
+
+
+class InputError(Exception):
+    """A request Magento answers with 400 and ``{"message": ..., "parameters": ...}``."""
+
+    def __init__(self, message: str, parameters: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameters = parameters
+
+
+@dataclass
+class SearchBehaviour:
+    """The store-wide switches that differ between Magento versions and configurations."""
+
+    past_end: PastEnd = "empty"  # 2.4.x; "repeat" is 2.3.x and older
+    max_page_size: int | None = None  # webapi/validation/input_limit_enabled + maximum_page_size
+    default_page_size: int = 20  # used only when input limits are enabled
+    total_count: TotalCount = "exact"
+    inflate_by: int = 37
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    value: str
+    condition_type: str
+
+
+@dataclass(frozen=True)
+class Query:
+    groups: tuple[tuple[Condition, ...], ...]
+    sort_orders: tuple[tuple[str, str], ...]
+    page_size: int | None
+    current_page: int | None
+
+
+def parse_brackets(params: Mapping[str, str]) -> dict[str, Any]:
+    """``a[b][0][c]=v`` query parameters to nested dicts (list indexes stay string keys)."""
+    tree: dict[str, Any] = {}
+    for name, value in params.items():
+        parts = re.findall(r"[^\[\]]+", name)
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                break
+        else:
+            node[parts[-1]] = value
+    return tree
+
+
+def _pick(node: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in node:
+            return node[name]
+    return None
+
+
+def _ordered(node: Any) -> list[Any]:
+    if not isinstance(node, dict):
+        return []
+    return [node[k] for k in sorted(node, key=lambda k: int(k) if k.isdigit() else 0)]
+
+
+def parse_query(params: Mapping[str, str]) -> Query:
+    """Read searchCriteria in either camelCase or snake_case spelling."""
+    criteria = _pick(parse_brackets(params), "searchCriteria", "search_criteria") or {}
+    groups = []
+    for group in _ordered(_pick(criteria, "filterGroups", "filter_groups")):
+        conditions = tuple(
+            Condition(
+                field=str(_pick(f, "field") or ""),
+                value=str(_pick(f, "value") or ""),
+                condition_type=str(_pick(f, "conditionType", "condition_type") or "eq"),
+            )
+            for f in _ordered(_pick(group, "filters"))
+        )
+        if conditions:
+            groups.append(conditions)
+    sorts = tuple(
+        (str(_pick(s, "field")), str(_pick(s, "direction") or "ASC").upper())
+        for s in _ordered(_pick(criteria, "sortOrders", "sort_orders"))
+    )
+    return Query(
+        groups=tuple(groups),
+        sort_orders=sorts,
+        page_size=_int(_pick(criteria, "pageSize", "page_size")),
+        current_page=_int(_pick(criteria, "currentPage", "current_page")),
+    )
+
+
+def _int(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise InputError(f'The "{value}" value\'s type is invalid.') from exc
+
+
+# --- conditions -------------------------------------------------------------------------------
+
+
+def _comparable(field_value: Any, literal: str) -> tuple[Any, Any]:
+    """Compare like MySQL: numerically for numeric columns, as text otherwise."""
+    if isinstance(field_value, bool):
+        field_value = int(field_value)
+    if isinstance(field_value, (int, float)):
+        try:
+            return field_value, float(literal)
+        except ValueError:
+            return str(field_value), literal
+    return ("" if field_value is None else str(field_value)), literal
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    regex = "".join(
+        ".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern
+    )
+    return re.compile(f"^{regex}$", re.IGNORECASE | re.DOTALL)
+
+
+def _in_set(field_value: Any, literal: str) -> bool:
+    return str(field_value) in {v.strip() for v in literal.split(",")}
+
+
+def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, str], bool]:
+    def check(field_value: Any, literal: str) -> bool:
+        if field_value is None:
+            return False  # SQL: NULL compared with anything is not true
+        left, right = _comparable(field_value, literal)
+        try:
+            return op(left, right)
+        except TypeError:
+            return op(str(left), str(right))
+
+    return check
+
+
+CONDITIONS: dict[str, Callable[[Any, str], bool]] = {
+    "eq": _compare(lambda a, b: a == b),
+    "neq": _compare(lambda a, b: a != b),
+    "gt": _compare(lambda a, b: a > b),
+    "lt": _compare(lambda a, b: a < b),
+    "gteq": _compare(lambda a, b: a >= b),
+    "moreq": _compare(lambda a, b: a >= b),
+    "from": _compare(lambda a, b: a >= b),
+    "lteq": _compare(lambda a, b: a <= b),
+    "to": _compare(lambda a, b: a <= b),
+    "like": lambda v, lit: v is not None and bool(_like(lit).match(str(v))),
+    "nlike": lambda v, lit: v is not None and not _like(lit).match(str(v)),
+    "in": lambda v, lit: v is not None and _in_set(v, lit),
+    "nin": lambda v, lit: v is not None and not _in_set(v, lit),
+    "null": lambda v, _lit: v is None,
+    "notnull": lambda v, _lit: v is not None,
+    "finset": lambda v, lit: v is not None and lit in str(v).split(","),
+    "nfinset": lambda v, lit: v is None or lit not in str(v).split(","),
+}
+
+
+def matches(condition: Condition, field_value: Any) -> bool:
+    # Magento does not reject an unknown condition type; it ends up as equality (MAGENTO_REST.md).
+    check = CONDITIONS.get(condition.condition_type, CONDITIONS["eq"])
+    return check(field_value, condition.value)
+
+
+# --- running a query --------------------------------------------------------------------------
+
+
+def run_query(
+    rows: Iterable[Any],
+    query: Query,
+    value_of: Callable[[Any, str], Any],
+    behaviour: SearchBehaviour,
+) -> tuple[list[Any], int]:
+    """Filter, sort and page ``rows``; return (the page's rows, total_count to report)."""
+    selected = [
+        row
+        for row in rows
+        if all(any(matches(c, value_of(row, c.field)) for c in group) for group in query.groups)
+    ]
+    for field, direction in reversed(query.sort_orders):
+        selected.sort(key=lambda row, f=field: _sort_key(value_of(row, f)), reverse=direction == "DESC")
+    page_size = _page_size(query, behaviour)
+    total = len(selected)
+    if page_size is None:
+        return selected, total
+    page = max(query.current_page or 1, 1)  # currentPage=0 is treated as 1 (#25619)
+    last_page = max((total + page_size - 1) // page_size, 1)
+    if page > last_page:
+        if behaviour.past_end == "empty":
+            return [], _reported_total(total, page_size, behaviour)
+        page = last_page  # Magento 2.3 and older answer with the last page again (#3787)
+    start = (page - 1) * page_size
+    return selected[start : start + page_size], _reported_total(total, page_size, behaviour)
+
+
+def _page_size(query: Query, behaviour: SearchBehaviour) -> int | None:
+    limit = behaviour.max_page_size
+    if limit is None:
+        return query.page_size  # no input limits: no pageSize means everything at once
+    if query.page_size is None:
+        return behaviour.default_page_size
+    if query.page_size > limit:
+        raise InputError("Maximum SearchCriteria pageSize is %max", {"max": limit})
+    return query.page_size
+
+
+def _reported_total(total: int, page_size: int, behaviour: SearchBehaviour) -> int:
+    if behaviour.total_count == "capped":
+        return min(total, page_size)
+    if behaviour.total_count == "inflated":
+        return total + behaviour.inflate_by
+    return total
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None:
+        return (0, 0)  # MySQL sorts NULL first in ascending order
+    if isinstance(value, (int, float)):
+        return (1, value)
+    return (2, str(value).lower())  # MySQL's default collations are case-insensitive
+
+
+def echo_criteria(query: Query) -> dict[str, Any]:
+    """The ``search_criteria`` part of a response: the request, in snake_case."""
+    echo: dict[str, Any] = {
+        "filter_groups": [
+            {
+                "filters": [
+                    {"field": c.field, "value": c.value, "condition_type": c.condition_type}
+                    for c in group
+                ]
+            }
+            for group in query.groups
+        ],
+    }
+    if query.sort_orders:
+        echo["sort_orders"] = [{"field": f, "direction": d} for f, d in query.sort_orders]
+    if query.page_size is not None:
+        echo["page_size"] = query.page_size
+    if query.current_page is not None:
+        echo["current_page"] = query.current_page
+    return echo
+
+
+# --- the fields parameter ---------------------------------------------------------------------
+
+
+def parse_fields(spec: str) -> dict[str, Any]:
+    """``items[entity_id,updated_at],total_count`` -> {"items": {...}, "total_count": {}}."""
+    tree, rest = _parse_field_list(spec)
+    if rest:
+        raise InputError("Invalid fields parameter.")
+    return tree
+
+
+def _parse_field_list(spec: str) -> tuple[dict[str, Any], str]:
+    tree: dict[str, Any] = {}
+    while spec:
+        match = re.match(r"\s*([A-Za-z0-9_]+)", spec)
+        if not match:
+            break
+        name, spec = match.group(1), spec[match.end() :]
+        tree[name] = {}
+        if spec.startswith("["):
+            tree[name], spec = _parse_field_list(spec[1:])
+            spec = spec[1:] if spec.startswith("]") else spec
+        if spec.startswith(","):
+            spec = spec[1:]
+        elif spec.startswith("]") or not spec:
+            break
+    return tree, spec
+
+
+def trim_fields(value: Any, tree: dict[str, Any]) -> Any:
+    if not tree:
+        return value
+    if isinstance(value, list):
+        return [trim_fields(item, tree) for item in value]
+    if isinstance(value, dict):
+        return {k: trim_fields(v, tree[k]) for k, v in value.items() if k in tree}
+    return value

@@ -1,0 +1,327 @@
+"""The sandbox's HTTP side: Magento REST routes, error bodies, switchable faults."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tap_magento.sandbox.auth import AuthError, SandboxAuth
+from tap_magento.sandbox.search import (
+    Condition,
+    InputError,
+    Query,
+    SearchBehaviour,
+    echo_criteria,
+    parse_fields,
+    parse_query,
+    run_query,
+    trim_fields,
+)
+from tap_magento.sandbox.store import STORE_VIEWS, SandboxStore, StoreView
+
+MAINTENANCE_PAGE = "<html><body><h1>Service Temporarily Unavailable</h1></body></html>"
+
+# Search endpoints: route -> collection.
+SEARCH_ROUTES = {
+    "/V1/orders": "orders",
+    "/V1/products": "products",
+    "/V1/customers/search": "customers",
+    "/V1/invoices": "invoices",
+    "/V1/creditmemos": "credit_memos",
+    "/V1/categories/list": "categories",
+    "/V1/salesRules/search": "sales_rules",
+    "/V1/coupons/search": "coupons",
+    "/V1/inventory/source-items": "source_items",
+}
+# Magento refuses these without any searchCriteria (MAGENTO_REST.md).
+CRITERIA_REQUIRED = {"/V1/products"}
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, parameters: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.parameters = parameters
+
+
+@dataclass
+class Fault:
+    """Answer matching requests with something other than the truth.
+
+    ``path`` is a regular expression searched in the request path (and query). ``skip`` lets
+    that many matching requests through first; ``times`` is how often the fault fires (None:
+    forever). ``drop`` closes the connection without answering; ``delay`` sleeps first.
+    """
+
+    path: str = ""
+    status: int = 500
+    body: str | None = None
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    skip: int = 0
+    times: int | None = 1
+    drop: bool = False
+    delay: float = 0.0
+    fired: int = 0
+
+    def body_bytes(self) -> bytes:
+        if self.body is not None:
+            return self.body.encode()
+        message = "Internal Error. Details are available in Magento log file. Report ID: webapi-1"
+        return json.dumps({"message": message}).encode()
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str
+    params: dict[str, str]
+    status: int
+
+
+class FaultPlan:
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault | None = None, **kwargs: Any) -> Fault:
+        fault = fault or Fault(**kwargs)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def match(self, target: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if not re.search(fault.path, target):
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
+                if fault.times is not None and fault.fired >= fault.times:
+                    continue
+                fault.fired += 1
+                return fault
+        return None
+
+
+class SandboxServer:
+    """A running sandbox store: ``with SandboxServer() as server: server.url``."""
+
+    def __init__(
+        self,
+        store: SandboxStore | None = None,
+        auth: SandboxAuth | None = None,
+        behaviour: SearchBehaviour | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.store = store or SandboxStore()
+        self.auth = auth or SandboxAuth()
+        self.behaviour = behaviour or SearchBehaviour()
+        self.faults = FaultPlan()
+        self.requests: list[RequestRecord] = []
+        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def answer(self, method: str, url: str, headers: dict[str, str], body: bytes) -> Any:
+        """Return the JSON answer to one request, or raise HttpError."""
+        parts = urlsplit(url)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        match = re.fullmatch(r"/rest(?:/([A-Za-z0-9_]+))?(/V1/.*?)/?", parts.path)
+        if not match:
+            raise HttpError(404, "Request does not match any route.")
+        store_code, route = match.group(1) or "default", match.group(2)
+        if method == "POST" and route == "/V1/integration/admin/token":
+            return self._admin_token(body)
+        handler = self._routes().get(route)
+        if method != "GET" or handler is None:
+            raise HttpError(404, "Request does not match any route.")
+        try:
+            self.auth.authenticate(method, url, headers)
+        except AuthError as exc:
+            raise HttpError(401, exc.message, exc.parameters) from exc
+        view = self._view(store_code)
+        try:
+            result = handler(route, params, view)
+        except InputError as exc:
+            raise HttpError(400, exc.message, exc.parameters) from exc
+        if "fields" in params:
+            result = trim_fields(result, parse_fields(params["fields"]))
+        return result
+
+    def _routes(self) -> dict[str, Callable[[str, dict[str, str], StoreView], Any]]:
+        routes: dict[str, Callable[[str, dict[str, str], StoreView], Any]] = dict.fromkeys(
+            SEARCH_ROUTES, self._search
+        )
+        routes["/V1/store/websites"] = lambda *_: self.store.records("websites")
+        routes["/V1/store/storeViews"] = lambda *_: [_store_view(v) for v in STORE_VIEWS]
+        routes["/V1/store/storeConfigs"] = self._store_configs
+        routes["/V1/stockItems/lowStock"] = self._low_stock
+        return routes
+
+    def _view(self, code: str) -> StoreView:
+        if code == "all":
+            return self.store.views["default"]
+        view = self.store.views.get(code)
+        if view is None:
+            # Assumed 404 (NoSuchEntityException); MAGENTO_REST.md does not say.
+            raise HttpError(404, "The store that was requested wasn't found. Verify the store and try again.")
+        return view
+
+    def _admin_token(self, body: bytes) -> str:
+        try:
+            payload = json.loads(body or b"{}")
+        except json.JSONDecodeError as exc:
+            raise HttpError(400, "Decoding error: \nSyntax error") from exc
+        try:
+            return self.auth.login(payload.get("username"), payload.get("password"))
+        except AuthError as exc:
+            raise HttpError(401, exc.message, exc.parameters) from exc
+
+    def _search(self, route: str, params: dict[str, str], view: StoreView) -> dict[str, Any]:
+        if route in CRITERIA_REQUIRED and not any(
+            k.startswith(("searchCriteria", "search_criteria")) for k in params
+        ):
+            raise InputError('"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"})
+        query = parse_query(params)
+        return self._page(SEARCH_ROUTES[route], query, view, echo_criteria(query))
+
+    def _page(
+        self, stream: str, query: Query, view: StoreView, echo: dict[str, Any]
+    ) -> dict[str, Any]:
+        collection = self.store.collection(stream)
+        with self.store.lock:
+            rows = list(collection.rows.values())
+            page, total = run_query(
+                rows, query, lambda row, name: collection.field_value(row, name, view), self.behaviour
+            )
+            items = [collection.render(row, view) for row in page]
+        return {"items": items, "search_criteria": echo, "total_count": total}
+
+    def _store_configs(self, route: str, params: dict[str, str], view: StoreView) -> list[Any]:
+        codes = [v for k, v in params.items() if k.startswith("storeCodes")]
+        configs = self.store.records("store_configs")
+        return [c for c in configs if not codes or c["code"] in codes]
+
+    def _low_stock(self, route: str, params: dict[str, str], view: StoreView) -> dict[str, Any]:
+        for required in ("scopeId", "qty"):
+            if required not in params:
+                raise InputError('"%fieldName" is required. Enter and try again.', {"fieldName": required})
+        try:
+            threshold = float(params["qty"])
+        except ValueError as exc:
+            raise InputError(f'The "{params["qty"]}" value\'s type is invalid.') from exc
+        page_size = int(params.get("pageSize") or 0) or None  # 0: the whole list
+        query = Query(
+            groups=((Condition("qty", params["qty"], "lteq"),),),
+            sort_orders=(),
+            page_size=page_size,
+            current_page=int(params.get("currentPage") or 1),
+        )
+        echo = {"qty": threshold, "page_size": page_size, "current_page": query.current_page}
+        return self._page("stock_items", query, view, echo)
+
+
+def _store_view(view: StoreView) -> dict[str, Any]:
+    return {
+        "id": view.id, "code": view.code, "name": view.name, "website_id": view.website_id,
+        "store_group_id": view.website_id, "is_active": 1,
+    }  # fmt: skip
+
+
+def _error_body(message: str, parameters: Any) -> bytes:
+    body: dict[str, Any] = {"message": message}
+    if parameters is not None:
+        body["parameters"] = parameters
+    return json.dumps(body).encode()
+
+
+def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real store behind nginx
+
+        def do_GET(self) -> None:
+            self._handle()
+
+        def do_POST(self) -> None:
+            self._handle()
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            """Quiet: tests read ``server.requests`` instead of stderr."""
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            fault = server.faults.match(self.path)
+            if fault is not None:
+                if fault.delay:
+                    time.sleep(fault.delay)
+                if fault.drop:
+                    self.close_connection = True
+                    self._record(0)
+                    return
+                self._send(fault.status, fault.body_bytes(), fault.content_type, fault.headers)
+                return
+            url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
+            try:
+                result = server.answer(self.command, url, dict(self.headers.items()), body)
+                status, payload = 200, json.dumps(result).encode()
+            except HttpError as exc:
+                status, payload = exc.status, _error_body(exc.message, exc.parameters)
+            self._send(status, payload, "application/json; charset=utf-8", {})
+
+        def _send(self, status: int, payload: bytes, content_type: str, headers: dict[str, str]) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+            self._record(status)
+
+        def _record(self, status: int) -> None:
+            parts = urlsplit(self.path)
+            params = dict(parse_qsl(parts.query, keep_blank_values=True))
+            server.requests.append(RequestRecord(self.command, parts.path, params, status))
+
+    return Handler

@@ -1,0 +1,81 @@
+"""Magento searchCriteria: filters, sort orders and paging as URL query parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+# Every condition type Magento's SQL layer understands. Anything else is not rejected by the
+# store: it silently degrades to equality (MAGENTO_REST.md), so we refuse it here instead.
+CONDITION_TYPES = frozenset(
+    {
+        "eq", "neq", "like", "nlike", "in", "nin", "null", "notnull", "gt", "lt",
+        "gteq", "lteq", "moreq", "from", "to", "finset", "nfinset",
+    }
+)  # fmt: skip
+
+Direction = Literal["ASC", "DESC"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One condition on one field, e.g. ``updated_at gteq 2024-05-01 00:00:00``."""
+
+    field: str
+    value: str
+    condition_type: str = "eq"
+
+    def __post_init__(self) -> None:
+        if self.condition_type not in CONDITION_TYPES:
+            msg = (
+                f"Unknown searchCriteria condition type {self.condition_type!r}; "
+                f"Magento would silently treat it as 'eq'. Use one of {sorted(CONDITION_TYPES)}."
+            )
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    """Filters OR-ed together. Groups are AND-ed with each other."""
+
+    filters: tuple[Filter, ...]
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    field: str
+    direction: Direction = "ASC"
+
+
+def all_of(*filters: Filter) -> tuple[FilterGroup, ...]:
+    """Filter groups meaning ``filter1 AND filter2 AND ...`` (one filter per group)."""
+    return tuple(FilterGroup((f,)) for f in filters)
+
+
+def search_criteria_params(
+    filter_groups: Sequence[FilterGroup],
+    sort_orders: Sequence[SortOrder],
+    page_size: int | None,
+    current_page: int | None,
+) -> dict[str, str]:
+    """Encode a search as Magento's bracketed ``searchCriteria[...]`` query parameters."""
+    if current_page is not None and current_page < 1:
+        # currentPage=0 is silently treated as 1 by Magento (#25619): page 1 would be read twice.
+        msg = f"searchCriteria pages start at 1, got {current_page}"
+        raise ValueError(msg)
+    params: dict[str, str] = {}
+    for g, group in enumerate(filter_groups):
+        for f, condition in enumerate(group.filters):
+            prefix = f"searchCriteria[filterGroups][{g}][filters][{f}]"
+            params[f"{prefix}[field]"] = condition.field
+            params[f"{prefix}[value]"] = condition.value
+            params[f"{prefix}[conditionType]"] = condition.condition_type
+    for i, order in enumerate(sort_orders):
+        params[f"searchCriteria[sortOrders][{i}][field]"] = order.field
+        params[f"searchCriteria[sortOrders][{i}][direction]"] = order.direction
+    if page_size is not None:
+        params["searchCriteria[pageSize]"] = str(page_size)
+    if current_page is not None:
+        params["searchCriteria[currentPage]"] = str(current_page)
+    return params
