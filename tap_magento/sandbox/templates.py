@@ -12,6 +12,8 @@ from importlib import resources
 from typing import Any
 
 MAX_DEPTH = 3
+# Fields the tap adds to records itself; a store never sends them.
+TAP_ADDED_PROPERTIES = frozenset({"store_code"})
 TEMPLATE_TIMESTAMP = "2024-01-01 00:00:00"
 
 
@@ -24,7 +26,10 @@ def stream_schema(stream: str) -> dict[str, Any]:
 @cache
 def template_json(stream: str) -> str:
     """A full record of ``stream`` as JSON text (parse it to get a fresh, mutable copy)."""
-    return json.dumps(_fill(stream_schema(stream), "record", depth=0))
+    record = _fill(stream_schema(stream), "record", depth=0)
+    for name in TAP_ADDED_PROPERTIES:
+        record.pop(name, None)
+    return json.dumps(record)
 
 
 def _fill(schema: dict[str, Any], name: str, depth: int) -> Any:

@@ -1,0 +1,93 @@
+"""A full sync delivers exactly the store's records, each valid against its SCHEMA message."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from jsonschema import Draft7Validator, FormatChecker
+
+from tap_magento.sandbox.server import SandboxServer
+from tests.conftest import assert_same_record, bearer_config, sync
+
+# stream -> primary key, as users' warehouses know them
+STREAM_KEYS = {
+    "orders": ("entity_id",),
+    "customers": ("id",),
+    "invoices": ("entity_id",),
+    "credit_memos": ("entity_id",),
+    "categories": ("id",),
+    "sales_rules": ("rule_id",),
+    "coupons": ("coupon_id",),
+    "websites": ("id",),
+    "source_items": ("sku", "source_code"),
+    "stock_items": ("item_id",),
+}
+
+formats = FormatChecker()
+
+
+@formats.checks("date-time", raises=ValueError)
+def _rfc3339_utc(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    moment = datetime.datetime.fromisoformat(value)
+    return moment.utcoffset() == datetime.timedelta(0) and "T" in value
+
+
+@pytest.fixture(scope="module")
+def full_sync() -> tuple[SandboxServer, object]:
+    from tests.conftest import make_server
+
+    with make_server() as server:
+        result = sync(bearer_config(server, store_codes=["default", "fr"]))
+        yield server, result
+
+
+@pytest.mark.parametrize("stream", sorted(STREAM_KEYS))
+def test_full_sync_returns_exactly_the_stores_records(full_sync, stream: str) -> None:
+    server, result = full_sync
+    key = STREAM_KEYS[stream]
+    stored = {tuple(r[k] for k in key): r for r in server.store.records(stream)}
+    emitted = {tuple(r[k] for k in key): r for r in result.records[stream]}
+    assert len(result.records[stream]) == len(stored), "duplicates or losses"
+    assert emitted.keys() == stored.keys()
+    schema = result.schemas[stream]
+    for record_key, record in stored.items():
+        assert_same_record(emitted[record_key], record, schema)
+
+
+def test_products_arrive_once_per_store_view_with_that_views_values(full_sync) -> None:
+    server, result = full_sync
+    by_key = {(r["id"], r["store_code"]): r for r in result.records["products"]}
+    assert len(by_key) == len(result.records["products"])
+    for code in ("default", "fr"):
+        for product in server.store.records("products", code):
+            emitted = by_key[(product["id"], code)]
+            assert_same_record(emitted, product, result.schemas["products"])
+    some_id = server.store.records("products")[0]["id"]
+    assert by_key[(some_id, "fr")]["name"] != by_key[(some_id, "default")]["name"]
+
+
+def test_store_configs_come_once_per_configured_store_view(full_sync) -> None:
+    _, result = full_sync
+    assert sorted(r["code"] for r in result.records["store_configs"]) == ["default", "fr"]
+
+
+def test_every_record_validates_against_its_schema_message(full_sync) -> None:
+    _, result = full_sync
+    assert len(result.records) == 12
+    for stream, records in result.records.items():
+        validator = Draft7Validator(result.schemas[stream], format_checker=formats)
+        for record in records:
+            errors = list(validator.iter_errors(record))
+            assert not errors, f"{stream}: {errors[0].message}"
+
+
+def test_timestamps_are_rfc3339_utc(full_sync) -> None:
+    server, result = full_sync
+    order = result.records["orders"][0]
+    stored = next(o for o in server.store.records("orders") if o["entity_id"] == order["entity_id"])
+    assert order["updated_at"] == stored["updated_at"].replace(" ", "T") + "+00:00"
+    assert order["items"][0]["created_at"].endswith("+00:00")
+    assert result.schemas["orders"]["properties"]["updated_at"]["format"] == "date-time"

@@ -1,0 +1,101 @@
+"""A second run with the last state only fetches what changed since."""
+
+from __future__ import annotations
+
+import datetime
+
+from tap_magento.sandbox.server import SandboxServer
+from tests.conftest import bearer_config, magento_to_rfc3339, sync
+
+INCREMENTAL = ["orders", "customers", "invoices", "credit_memos", "categories", "products"]
+LATER = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+
+
+def _at_bookmark(server: SandboxServer, stream: str, bookmark: str, key: str) -> set:
+    """Records sharing the bookmark's second: ``gteq`` re-reads them (at-least-once)."""
+    return {
+        r[key]
+        for r in server.store.records(stream)
+        if magento_to_rfc3339(r["updated_at"]) == bookmark
+    }
+
+
+def _bookmark(state: dict, stream: str) -> str:
+    return state["bookmarks"][stream]["replication_key_value"]
+
+
+def test_second_run_fetches_only_records_changed_since(server: SandboxServer) -> None:
+    config = bearer_config(server)
+    first = sync(config, streams=INCREMENTAL[:-1])
+    assert len(first.records["orders"]) == len(server.store.records("orders"))
+    state = first.final_state
+
+    server.store.touch("orders", 7, when=LATER, status="complete")
+    server.store.touch("orders", 400, when=LATER)
+    server.store.touch("customers", 3, when=LATER, lastname="Changed")
+    second = sync(config, state=state, streams=INCREMENTAL[:-1])
+
+    order_ids = {r["entity_id"] for r in second.records["orders"]}
+    expected = {7, 400} | _at_bookmark(server, "orders", _bookmark(state, "orders"), "entity_id")
+    assert order_ids == expected
+    changed = next(r for r in second.records["orders"] if r["entity_id"] == 7)
+    assert changed["status"] == "complete"
+    assert changed["updated_at"] == "2030-01-02T03:04:05+00:00"
+    customer_ids = {r["id"] for r in second.records["customers"]}
+    assert customer_ids == {3} | _at_bookmark(server, "customers", _bookmark(state, "customers"), "id")
+    assert len(customer_ids) < len(server.store.records("customers")) / 4
+    unchanged_invoices = {r["entity_id"] for r in second.records["invoices"]}
+    assert unchanged_invoices == _at_bookmark(
+        server, "invoices", _bookmark(state, "invoices"), "entity_id"
+    )
+    assert _bookmark(second.final_state, "orders") == "2030-01-02T03:04:05+00:00"
+
+
+def test_filters_on_the_server_with_gteq_and_sorts_by_updated_at_then_key(server) -> None:
+    config = bearer_config(server, end_date="2025-01-01T00:00:00Z")
+    sync(config, state={"bookmarks": {"orders": {"replication_key": "updated_at",
+         "replication_key_value": "2024-06-01T00:00:00+00:00"}}}, streams=["orders"])  # fmt: skip
+    params = next(r.params for r in server.requests if r.path == "/rest/V1/orders")
+    conditions = {
+        (params[f"{prefix}[field]"], params[f"{prefix}[conditionType]"], params[f"{prefix}[value]"])
+        for prefix in (
+            "searchCriteria[filterGroups][0][filters][0]",
+            "searchCriteria[filterGroups][1][filters][0]",
+        )
+    }
+    assert conditions == {
+        ("updated_at", "gteq", "2024-06-01 00:00:00"),
+        ("updated_at", "lteq", "2025-01-01 00:00:00"),
+    }
+    assert params["searchCriteria[sortOrders][0][field]"] == "updated_at"
+    assert params["searchCriteria[sortOrders][1][field]"] == "entity_id"
+    assert params["searchCriteria[currentPage]"] == "1"
+
+
+def test_start_and_end_date_bound_what_is_read(server: SandboxServer) -> None:
+    start, end = "2024-05-01T00:00:00+00:00", "2024-09-01T00:00:00+00:00"
+    result = sync(bearer_config(server, start_date=start, end_date=end), streams=["orders"])
+    expected = {
+        r["entity_id"]
+        for r in server.store.records("orders")
+        if start <= magento_to_rfc3339(r["updated_at"]) <= end
+    }
+    assert expected
+    assert {r["entity_id"] for r in result.records["orders"]} == expected
+
+
+def test_products_keep_one_bookmark_per_store_view(server: SandboxServer) -> None:
+    config = bearer_config(server, store_codes=["default", "fr"])
+    first = sync(config, streams=["products"])
+    partitions = first.final_state["bookmarks"]["products"]["partitions"]
+    assert sorted(p["context"]["store_code"] for p in partitions) == ["default", "fr"]
+
+    server.store.touch("products", 5, when=LATER)
+    second = sync(config, state=first.final_state, streams=["products"])
+    touched = {(r["id"], r["store_code"]) for r in second.records["products"]}
+    at_bookmark = {
+        (product_id, p["context"]["store_code"])
+        for p in partitions
+        for product_id in _at_bookmark(server, "products", p["replication_key_value"], "id")
+    }
+    assert touched == {(5, "default"), (5, "fr")} | at_bookmark
