@@ -10,7 +10,9 @@ from typing import Any
 import requests
 from requests.auth import AuthBase
 from requests_oauthlib import OAuth1
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+from singer_sdk.exceptions import FatalAPIError
+
+from tap_magento.errors import config_error
 
 # Both libraries log the signed Authorization header (consumer key, token) at DEBUG.
 for _name in ("requests_oauthlib", "oauthlib"):
@@ -155,7 +157,7 @@ def authenticator_for(
         ]
         if missing:
             msg = f"OAuth 1.0a needs consumer_key with {', '.join(missing)} set too."
-            raise ConfigValidationError(msg)
+            raise config_error(msg)
         return oauth1(config)  # type: ignore[no-any-return]
     if config.get("access_token"):
         return BearerToken(config["access_token"])
@@ -165,7 +167,7 @@ def authenticator_for(
         "No credentials: set access_token, or username and password, or consumer_key, "
         "consumer_secret, access_token and access_token_secret."
     )
-    raise ConfigValidationError(msg)
+    raise config_error(msg)
 
 
 def store_message(response: requests.Response) -> str:

@@ -17,6 +17,7 @@ from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_magento import schemas
 from tap_magento.auth import store_message
+from tap_magento.errors import PageSizeRefused
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
 if TYPE_CHECKING:
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
 
 MAX_RETRY_WAIT_SECONDS = 60
 PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
-
-
-class PageSizeRefused(FatalAPIError):
-    """The store has input limits on and refuses our page size (it does not clamp it)."""
-
-    def __init__(self, maximum: int, message: str) -> None:
-        super().__init__(message)
-        self.maximum = maximum
 
 
 class MagentoStream(RESTStream[Any]):

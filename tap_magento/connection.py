@@ -10,17 +10,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
-from singer_sdk.exceptions import ConfigValidationError
-
 from tap_magento.auth import authenticator_for
+from tap_magento.errors import config_error
 
 SANDBOX = "sandbox"
 DEFAULT_TIMEOUT = 300
-
-
-def config_error(message: str) -> ConfigValidationError:
-    """A config error the SDK's CLI prints as one line (it prints ``errors``, not the message)."""
-    return ConfigValidationError(message, errors=[message])
 
 
 def rest_url(store_url: str) -> str:

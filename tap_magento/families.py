@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.pagination import SinglePagePaginator
 
-from tap_magento.client import MagentoStream, PageSizeRefused
+from tap_magento.client import MagentoStream
+from tap_magento.errors import PageSizeRefused
 from tap_magento.paging import Page, PageNumberPaginator, primary_key_of
 from tap_magento.search_criteria import Filter, SortOrder, all_of, search_criteria_params
 from tap_magento.timestamps import parse_setting, to_magento

@@ -1,0 +1,110 @@
+"""Each authentication method end to end against the sandbox's real checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from singer_sdk.exceptions import FatalAPIError
+
+from tap_magento.sandbox.auth import AuthPolicy
+from tap_magento.sandbox.server import Fault
+from tests.conftest import (
+    admin_config,
+    bearer_config,
+    make_server,
+    oauth_config,
+    run_cli,
+    sync,
+)
+
+ORDERS = ["orders"]
+
+
+@pytest.mark.parametrize("config_for", [bearer_config, oauth_config, admin_config])
+def test_every_auth_method_syncs_all_orders(server, config_for) -> None:
+    result = sync(config_for(server, page_size=100), streams=ORDERS)
+    assert len(result.records["orders"]) == len(server.store.records("orders"))
+
+
+def test_oauth1_requests_are_really_signed(server) -> None:
+    sync(oauth_config(server, page_size=200), streams=ORDERS)
+    orders = [r for r in server.requests if r.path == "/rest/V1/orders"]
+    assert len(orders) == 4 and all(r.status == 200 for r in orders)
+
+
+def test_bad_oauth1_secret_stops_with_the_stores_message(server) -> None:
+    config = oauth_config(server, consumer_secret="not-the-secret")
+    with pytest.raises(FatalAPIError, match="signature is invalid") as error:
+        sync(config, streams=ORDERS)
+    assert "not-the-secret" not in str(error.value)
+
+
+def test_oauth1_retries_are_signed_afresh(server) -> None:
+    # A reused nonce is refused by Magento: the retried request must carry a new signature.
+    server.faults.add(Fault(path="/V1/orders", status=503, headers={"Retry-After": "0"}, times=2))
+    result = sync(oauth_config(server), streams=ORDERS)
+    assert len(result.records["orders"]) == len(server.store.records("orders"))
+    statuses = [r.status for r in server.requests if r.path == "/rest/V1/orders"]
+    assert statuses[:3] == [503, 503, 200]
+
+
+def test_wrong_admin_password_is_a_clear_error(server) -> None:
+    with pytest.raises(FatalAPIError, match="refused the admin username or password"):
+        sync(admin_config(server, password="wrong-password-123"), streams=ORDERS)
+
+
+def test_admin_token_that_expires_mid_sync_is_renewed_once() -> None:
+    with make_server(policy=AuthPolicy(admin_token_max_uses=2)) as server:
+        result = sync(admin_config(server, page_size=100), streams=ORDERS)
+        assert len(result.records["orders"]) == len(server.store.records("orders"))
+        assert server.auth.logins >= 3  # 7 pages, 2 requests per token
+        statuses = [r.status for r in server.requests if r.path == "/rest/V1/orders"]
+        assert statuses.count(401) == server.auth.logins - 1
+
+
+def test_two_factor_auth_says_which_methods_to_use_instead() -> None:
+    with make_server(policy=AuthPolicy(two_factor_required=True)) as server:
+        with pytest.raises(FatalAPIError, match="two-factor") as error:
+            sync(admin_config(server), streams=ORDERS)
+        assert "consumer_key" in str(error.value)
+        assert "access_token" in str(error.value)
+
+
+def test_integration_token_refused_as_bearer_points_to_oauth1() -> None:
+    with make_server(policy=AuthPolicy(integration_as_bearer=False)) as server:
+        with pytest.raises(FatalAPIError, match="OAuth 1.0a") as error:
+            sync(bearer_config(server), streams=ORDERS)
+        assert "isn't authorized to access Magento_Backend::admin" in str(error.value)
+        assert server.auth.credentials.access_token not in str(error.value)
+        # ... and OAuth 1.0a with the same integration works on that store.
+        result = sync(oauth_config(server), streams=ORDERS)
+        assert len(result.records["orders"]) == len(server.store.records("orders"))
+
+
+def test_log_names_the_auth_method_but_never_a_secret(server, tmp_path) -> None:
+    config = oauth_config(server, page_size=500)
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    done = run_cli("--config", str(tmp_path / "config.json"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "OAuth 1.0a" in done.stderr
+    creds = server.auth.credentials
+    for secret in (creds.consumer_secret, creds.access_token, creds.access_token_secret):
+        assert secret not in done.stderr
+        assert secret not in done.stdout
+
+
+def test_missing_credentials_is_a_one_line_config_error(server, tmp_path) -> None:
+    (tmp_path / "config.json").write_text(json.dumps({"store_url": server.url}))
+    done = run_cli("--config", str(tmp_path / "config.json"))
+    assert done.returncode != 0
+    assert "No credentials: set access_token, or username and password" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_incomplete_oauth1_settings_say_what_is_missing(server) -> None:
+    from singer_sdk.exceptions import ConfigValidationError
+
+    config = {"store_url": server.url, "consumer_key": "abc", "access_token": "x"}
+    with pytest.raises(ConfigValidationError, match="consumer_secret, access_token_secret"):
+        sync(config)

@@ -1,0 +1,116 @@
+"""Errors stop the sync with the store's message and the path; transient ones are retried."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_magento.connection import rest_url
+from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault
+from tests.conftest import bearer_config, run_cli, sync
+
+ORDERS = ["orders"]
+
+
+@pytest.mark.parametrize(
+    "store_url",
+    [
+        "https://shop.example.com",
+        "https://shop.example.com/",
+        "https://shop.example.com/rest",
+        "https://shop.example.com/rest/",
+    ],
+)
+def test_store_url_is_accepted_with_or_without_slash_and_rest(store_url) -> None:
+    assert rest_url(store_url) == "https://shop.example.com/rest"
+
+
+def test_store_url_in_a_subdirectory_keeps_it() -> None:
+    assert rest_url("http://localhost:8080/magento/") == "http://localhost:8080/magento/rest"
+
+
+@pytest.mark.parametrize("store_url", ["shop.example.com", "ftp://shop.example.com", "https://", ""])
+def test_store_url_without_scheme_or_host_is_a_one_line_error(tmp_path, store_url) -> None:
+    (tmp_path / "c.json").write_text(json.dumps({"store_url": store_url, "access_token": "t0k3n"}))
+    done = run_cli("--config", str(tmp_path / "c.json"))
+    assert done.returncode != 0
+    assert "store_url must be the store's base URL with scheme and host" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_wrong_store_url_path_stops_with_the_stores_message(server, tmp_path) -> None:
+    config = bearer_config(server)
+    config["store_url"] = server.url + "/not-magento"
+    (tmp_path / "c.json").write_text(json.dumps(config))
+    done = run_cli("--config", str(tmp_path / "c.json"))
+    assert done.returncode != 0
+    assert "404 Not Found for GET /not-magento/rest/V1/" in done.stderr
+    assert "Request does not match any route." in done.stderr
+    assert config["access_token"] not in done.stderr + done.stdout
+
+
+def test_unknown_store_code_is_reported(server) -> None:
+    with pytest.raises(FatalAPIError, match="store that was requested wasn't found") as error:
+        sync(bearer_config(server, store_codes=["nope"]), streams=["products"])
+    assert "/rest/nope/V1/products" in str(error.value)
+
+
+def test_html_page_with_status_200_is_a_clear_error(server) -> None:
+    server.faults.add(Fault(path="/V1/orders", status=200, body=MAINTENANCE_PAGE,
+                            content_type="text/html", times=None))  # fmt: skip
+    with pytest.raises(FatalAPIError, match="Expected JSON from GET /rest/V1/orders but got text/html"):
+        sync(bearer_config(server), streams=ORDERS)
+
+
+def test_non_json_body_without_html_content_type_is_a_clear_error(server) -> None:
+    server.faults.add(Fault(path="/V1/orders", status=200, body="<?xml?>", content_type="application/json"))
+    with pytest.raises(FatalAPIError, match="Expected JSON"):
+        sync(bearer_config(server), streams=ORDERS)
+
+
+def test_bad_request_stops_with_store_message(server) -> None:
+    server.faults.add(Fault(path="/V1/coupons", status=400,
+                            body='{"message": "\\"%fieldName\\" is required.", "parameters": {"fieldName": "x"}}'))  # fmt: skip
+    with pytest.raises(FatalAPIError, match=r"400 Bad Request for GET /rest/V1/coupons/search: '\"x\" is required.'"):
+        sync(bearer_config(server), streams=["coupons"])
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(path="/V1/orders", status=500, headers={"Retry-After": "0"}, times=2),
+        Fault(path="/V1/orders", status=502, headers={"Retry-After": "0"}, times=1),
+        Fault(path="/V1/orders", status=503, body=MAINTENANCE_PAGE, content_type="text/html",
+              headers={"Retry-After": "0"}, times=2),
+        Fault(path="/V1/orders", status=429, headers={"Retry-After": "0"}, times=3),
+        Fault(path="/V1/orders", drop=True, times=1),
+    ],
+    ids=["500", "502", "503-maintenance", "429", "dropped-connection"],
+)
+def test_transient_failures_are_retried_and_lose_nothing(server, fault) -> None:
+    server.faults.add(fault)
+    result = sync(bearer_config(server, page_size=200), streams=ORDERS)
+    ids = [r["entity_id"] for r in result.records["orders"]]
+    assert len(ids) == len(set(ids)) == len(server.store.records("orders"))
+    assert fault.fired == fault.times
+
+
+def test_retry_after_is_honoured(server) -> None:
+    from tap_magento.client import retry_waits
+
+    class Failure:
+        class response:  # noqa: N801
+            headers = {"Retry-After": "17"}
+
+    waits = retry_waits()
+    waits.send(None)
+    assert waits.send(Failure()) == 17
+    assert waits.send(RuntimeError()) == 2.0  # no header: exponential
+
+
+def test_failure_that_never_ends_gives_up_with_the_status(server) -> None:
+    server.faults.add(Fault(path="/V1/orders", status=500, headers={"Retry-After": "0"}, times=None))
+    with pytest.raises(RetriableAPIError, match="500 Internal Server Error for GET /rest/V1/orders"):
+        sync(bearer_config(server), streams=ORDERS)
