@@ -75,7 +75,9 @@ class AdminToken(AuthBase):
             return self._token
 
     def _renew_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        if response.status_code != 401 or getattr(response.request, "_renewed_token", False):
+        # Only the first response reaches this hook: the re-sent request below goes straight
+        # to the connection, so a second 401 is returned as it is.
+        if response.status_code != 401:
             return response
         sent_with = response.request.headers.get("Authorization", "")
         with self._lock:
@@ -86,11 +88,10 @@ class AdminToken(AuthBase):
         response.close()
         retry = response.request.copy()
         retry.headers["Authorization"] = f"Bearer {token}"
-        retry._renewed_token = True  # type: ignore[attr-defined]
-        new_response = response.connection.send(retry, **kwargs)  # type: ignore[attr-defined]
+        new_response: requests.Response = response.connection.send(retry, **kwargs)
         new_response.history.append(response)
         new_response.request = retry
-        return new_response  # type: ignore[no-any-return]
+        return new_response
 
     def _login(self) -> str:
         self.logins += 1

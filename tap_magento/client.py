@@ -73,7 +73,9 @@ class MagentoStream(RESTStream[Any]):
             if "html" in response.headers.get("Content-Type", "")
             else repr(store_message(response))
         )
-        return f"{response.status_code} {response.reason} for {self._request_line(response)}: {body}"
+        return (
+            f"{response.status_code} {response.reason} for {self._request_line(response)}: {body}"
+        )
 
     def decode(self, response: requests.Response) -> Any:
         """The response body as JSON; a clear error when the store sent something else."""

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
+
 from tap_magento.auth import authenticator_for
 from tap_magento.errors import config_error
 
@@ -60,7 +61,9 @@ class MagentoConnection:
         self.rest_url = rest_url(str(config.get("store_url", "")))
         self.timeout = float(config.get("request_timeout") or DEFAULT_TIMEOUT)
         self.user_agent = str(config.get("user_agent") or "tap-magento")
-        self.auth: AuthBase = authenticator_for(config, self.rest_url, self.timeout, self.user_agent)
+        self.auth: AuthBase = authenticator_for(
+            config, self.rest_url, self.timeout, self.user_agent
+        )
         self.page_size = PageSizeLimit(int(config.get("page_size") or 300))
         logger.info(
             "Connecting to %s with %s",
@@ -73,6 +76,8 @@ class MagentoConnection:
         from tap_magento.sandbox.server import SandboxServer
 
         self.sandbox = SandboxServer().start()
-        logger.info("store_url is 'sandbox': started the bundled sandbox store at %s", self.sandbox.url)
+        logger.info(
+            "store_url is 'sandbox': started the bundled sandbox store at %s", self.sandbox.url
+        )
         credentials = self.sandbox.auth.credentials
         return {**config, "store_url": self.sandbox.url, "access_token": credentials.access_token}

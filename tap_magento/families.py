@@ -43,7 +43,9 @@ class PagedStream(MagentoStream):
         )
         return self._pager
 
-    def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict[str, Any]:
+    def get_url_params(
+        self, context: Context | None, next_page_token: int | None
+    ) -> dict[str, Any]:
         assert self._pager is not None
         return self.page_params(context, next_page_token or 1, self._pager.page_size)
 
@@ -152,7 +154,8 @@ class StoreScoped(MagentoStream):
         return [{"store_code": code} for code in codes]
 
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        params = dict(super().get_url_params(context, next_page_token) or {})
+        inherited = super().get_url_params(context, next_page_token)
+        params = dict(inherited) if isinstance(inherited, dict) else {}
         if self.store_code_param and context:
             params[self.store_code_param] = context["store_code"]
         return params

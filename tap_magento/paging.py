@@ -57,7 +57,7 @@ class PageNumberPaginator(BaseAPIPaginator[int]):
         keys = [self._record_key(record) for record in page.records]
         seen = set(self._previous_keys)
         fresh = []
-        for key, record in zip(keys, page.records):
+        for key, record in zip(keys, page.records, strict=True):
             if key not in seen:
                 seen.add(key)
                 fresh.append(record)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tap_magento.client import MagentoStream
 from tap_magento.families import (
     IncrementalStream,
     LowStockStream,
@@ -95,7 +96,7 @@ class StoreConfigsStream(StoreScoped, PlainArrayStream):
     state_partitioning_keys = ()  # records carry their own ``code``; full table needs no state
 
 
-STREAM_TYPES: tuple[type[IncrementalStream | SearchCriteriaStream | PlainArrayStream | LowStockStream], ...] = (
+STREAM_TYPES: tuple[type[MagentoStream], ...] = (
     OrdersStream, ProductsStream, CustomersStream, InvoicesStream, CreditMemosStream,
     CategoriesStream, SalesRulesStream, CouponsStream, WebsitesStream, SourceItemsStream,
     StockItemsStream, StoreConfigsStream,

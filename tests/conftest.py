@@ -66,7 +66,9 @@ def sync(
     return SyncResult.parse(out.getvalue())
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``tap-magento`` as a separate process, as a scheduler would."""
     return subprocess.run(
         [sys.executable, "-m", "tap_magento", *args],
@@ -113,7 +115,12 @@ def oauth_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
 
 def admin_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
     creds = server.auth.credentials
-    return {"store_url": server.url, "username": creds.username, "password": creds.password, **extra}
+    return {
+        "store_url": server.url,
+        "username": creds.username,
+        "password": creds.password,
+        **extra,
+    }
 
 
 def magento_to_rfc3339(value: str) -> str:
@@ -132,7 +139,7 @@ def assert_same_record(emitted: Any, stored: Any, schema: dict[str, Any], path: 
             assert_same_record(emitted[key], value, properties.get(key, {}), f"{path}.{key}")
     elif isinstance(stored, list):
         assert isinstance(emitted, list) and len(emitted) == len(stored), path
-        for index, (a, b) in enumerate(zip(emitted, stored)):
+        for index, (a, b) in enumerate(zip(emitted, stored, strict=True)):
             assert_same_record(a, b, schema.get("items", {}), f"{path}[{index}]")
     elif schema.get("format") == "date-time" and stored is not None:
         assert emitted == magento_to_rfc3339(stored), path

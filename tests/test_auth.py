@@ -73,7 +73,7 @@ def test_two_factor_auth_says_which_methods_to_use_instead() -> None:
 
 def test_integration_token_refused_as_bearer_points_to_oauth1() -> None:
     with make_server(policy=AuthPolicy(integration_as_bearer=False)) as server:
-        with pytest.raises(FatalAPIError, match="OAuth 1.0a") as error:
+        with pytest.raises(FatalAPIError, match=r"OAuth 1\.0a") as error:
             sync(bearer_config(server), streams=ORDERS)
         assert "isn't authorized to access Magento_Backend::admin" in str(error.value)
         assert server.auth.credentials.access_token not in str(error.value)

@@ -31,7 +31,9 @@ def test_store_url_in_a_subdirectory_keeps_it() -> None:
     assert rest_url("http://localhost:8080/magento/") == "http://localhost:8080/magento/rest"
 
 
-@pytest.mark.parametrize("store_url", ["shop.example.com", "ftp://shop.example.com", "https://", ""])
+@pytest.mark.parametrize(
+    "store_url", ["shop.example.com", "ftp://shop.example.com", "https://", ""]
+)
 def test_store_url_without_scheme_or_host_is_a_one_line_error(tmp_path, store_url) -> None:
     (tmp_path / "c.json").write_text(json.dumps({"store_url": store_url, "access_token": "t0k3n"}))
     done = run_cli("--config", str(tmp_path / "c.json"))
@@ -60,12 +62,16 @@ def test_unknown_store_code_is_reported(server) -> None:
 def test_html_page_with_status_200_is_a_clear_error(server) -> None:
     server.faults.add(Fault(path="/V1/orders", status=200, body=MAINTENANCE_PAGE,
                             content_type="text/html", times=None))  # fmt: skip
-    with pytest.raises(FatalAPIError, match="Expected JSON from GET /rest/V1/orders but got text/html"):
+    with pytest.raises(
+        FatalAPIError, match="Expected JSON from GET /rest/V1/orders but got text/html"
+    ):
         sync(bearer_config(server), streams=ORDERS)
 
 
 def test_non_json_body_without_html_content_type_is_a_clear_error(server) -> None:
-    server.faults.add(Fault(path="/V1/orders", status=200, body="<?xml?>", content_type="application/json"))
+    server.faults.add(
+        Fault(path="/V1/orders", status=200, body="<?xml?>", content_type="application/json")
+    )
     with pytest.raises(FatalAPIError, match="Expected JSON"):
         sync(bearer_config(server), streams=ORDERS)
 
@@ -73,7 +79,10 @@ def test_non_json_body_without_html_content_type_is_a_clear_error(server) -> Non
 def test_bad_request_stops_with_store_message(server) -> None:
     server.faults.add(Fault(path="/V1/coupons", status=400,
                             body='{"message": "\\"%fieldName\\" is required.", "parameters": {"fieldName": "x"}}'))  # fmt: skip
-    with pytest.raises(FatalAPIError, match=r"400 Bad Request for GET /rest/V1/coupons/search: '\"x\" is required.'"):
+    with pytest.raises(
+        FatalAPIError,
+        match=r"400 Bad Request for GET /rest/V1/coupons/search: '\"x\" is required.'",
+    ):
         sync(bearer_config(server), streams=["coupons"])
 
 
@@ -82,8 +91,14 @@ def test_bad_request_stops_with_store_message(server) -> None:
     [
         Fault(path="/V1/orders", status=500, headers={"Retry-After": "0"}, times=2),
         Fault(path="/V1/orders", status=502, headers={"Retry-After": "0"}, times=1),
-        Fault(path="/V1/orders", status=503, body=MAINTENANCE_PAGE, content_type="text/html",
-              headers={"Retry-After": "0"}, times=2),
+        Fault(
+            path="/V1/orders",
+            status=503,
+            body=MAINTENANCE_PAGE,
+            content_type="text/html",
+            headers={"Retry-After": "0"},
+            times=2,
+        ),
         Fault(path="/V1/orders", status=429, headers={"Retry-After": "0"}, times=3),
         Fault(path="/V1/orders", drop=True, times=1),
     ],
@@ -111,6 +126,10 @@ def test_retry_after_is_honoured(server) -> None:
 
 
 def test_failure_that_never_ends_gives_up_with_the_status(server) -> None:
-    server.faults.add(Fault(path="/V1/orders", status=500, headers={"Retry-After": "0"}, times=None))
-    with pytest.raises(RetriableAPIError, match="500 Internal Server Error for GET /rest/V1/orders"):
+    server.faults.add(
+        Fault(path="/V1/orders", status=500, headers={"Retry-After": "0"}, times=None)
+    )
+    with pytest.raises(
+        RetriableAPIError, match="500 Internal Server Error for GET /rest/V1/orders"
+    ):
         sync(bearer_config(server), streams=ORDERS)

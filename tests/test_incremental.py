@@ -42,7 +42,9 @@ def test_second_run_fetches_only_records_changed_since(server: SandboxServer) ->
     assert changed["status"] == "complete"
     assert changed["updated_at"] == "2030-01-02T03:04:05+00:00"
     customer_ids = {r["id"] for r in second.records["customers"]}
-    assert customer_ids == {3} | _at_bookmark(server, "customers", _bookmark(state, "customers"), "id")
+    assert customer_ids == {3} | _at_bookmark(
+        server, "customers", _bookmark(state, "customers"), "id"
+    )
     assert len(customer_ids) < len(server.store.records("customers")) / 4
     unchanged_invoices = {r["entity_id"] for r in second.records["invoices"]}
     assert unchanged_invoices == _at_bookmark(

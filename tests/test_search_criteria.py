@@ -86,7 +86,9 @@ BEHAVIOUR = SearchBehaviour()
 
 
 def _ids(groups, sort=(("id", "ASC"),), page_size=None, page=None, behaviour=BEHAVIOUR):
-    query = parse_query(search_criteria_params(groups, [SortOrder(f, d) for f, d in sort], page_size, page))
+    query = parse_query(
+        search_criteria_params(groups, [SortOrder(f, d) for f, d in sort], page_size, page)
+    )
     rows, _ = run_query(ROWS, query, lambda r, f: r.get(f), behaviour)
     return [r["id"] for r in rows]
 
@@ -126,7 +128,9 @@ def test_text_condition_types(field, condition, value, expected) -> None:
 
 
 def test_unknown_condition_type_degrades_to_equality_in_the_store() -> None:
-    query = Query(groups=((Condition("n", "10", "gte"),),), sort_orders=(), page_size=None, current_page=None)
+    query = Query(
+        groups=((Condition("n", "10", "gte"),),), sort_orders=(), page_size=None, current_page=None
+    )
     rows, _ = run_query(ROWS, query, lambda r, f: r.get(f), BEHAVIOUR)
     assert [r["id"] for r in rows] == [2]  # what a tap sending "gte" would silently get
 
@@ -166,7 +170,11 @@ def test_oversized_page_is_refused_when_input_limits_are_on() -> None:
 
 
 def test_fields_parameter_trims_nested_items() -> None:
-    body = {"items": [{"id": 1, "x": 2, "updated_at": "t"}], "total_count": 1, "search_criteria": {}}
+    body = {
+        "items": [{"id": 1, "x": 2, "updated_at": "t"}],
+        "total_count": 1,
+        "search_criteria": {},
+    }
     tree = parse_fields("items[id,updated_at],total_count")
     assert trim_fields(body, tree) == {"items": [{"id": 1, "updated_at": "t"}], "total_count": 1}
 
@@ -174,7 +182,10 @@ def test_fields_parameter_trims_nested_items() -> None:
 def test_sandbox_fields_parameter_over_http(server) -> None:
     response = requests.get(
         f"{server.url}/rest/V1/orders",
-        params={"searchCriteria[pageSize]": "3", "fields": "items[entity_id,updated_at],total_count"},
+        params={
+            "searchCriteria[pageSize]": "3",
+            "fields": "items[entity_id,updated_at],total_count",
+        },
         headers={"Authorization": f"Bearer {server.auth.credentials.access_token}"},
         timeout=10,
     )

@@ -116,9 +116,7 @@ class SandboxAuth:
             valid, _ = self._endpoint.validate_request(url, method, None, {"Authorization": header})
             reused = self._validator.nonce_reused
         if reused:
-            raise AuthError(
-                "The nonce is already being used by the consumer with ID %1", ["1"]
-            )
+            raise AuthError("The nonce is already being used by the consumer with ID %1", ["1"])
         if not valid:
             raise AuthError("The signature is invalid. Verify and try again.")
 
@@ -167,7 +165,7 @@ class _Validator(RequestValidator):  # type: ignore[misc]
     def validate_access_token(self, client_key: str, token: str, request: Any) -> bool:
         return token == self.credentials.access_token
 
-    def validate_timestamp_and_nonce(
+    def validate_timestamp_and_nonce(  # noqa: PLR0917 - oauthlib's signature
         self,
         client_key: str,
         timestamp: str,

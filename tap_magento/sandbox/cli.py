@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 
 from tap_magento.sandbox.auth import AuthPolicy, SandboxAuth
@@ -19,12 +20,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--products", type=int, default=StoreSize.products)
     parser.add_argument("--customers", type=int, default=StoreSize.customers)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--past-end", choices=["repeat", "empty"], default="empty",
-                        help="what a page past the last one returns (2.3: repeat, 2.4: empty)")
-    parser.add_argument("--max-page-size", type=int, default=None,
-                        help="enable input limits: refuse larger pages")
-    parser.add_argument("--no-bearer", action="store_true",
-                        help="refuse integration tokens as Bearer (Magento 2.4.4+ default)")
+    parser.add_argument(
+        "--past-end",
+        choices=["repeat", "empty"],
+        default="empty",
+        help="what a page past the last one returns (2.3: repeat, 2.4: empty)",
+    )
+    parser.add_argument(
+        "--max-page-size", type=int, default=None, help="enable input limits: refuse larger pages"
+    )
+    parser.add_argument(
+        "--no-bearer",
+        action="store_true",
+        help="refuse integration tokens as Bearer (Magento 2.4.4+ default)",
+    )
     args = parser.parse_args(argv)
 
     store = SandboxStore(
@@ -42,13 +51,14 @@ def main(argv: list[str] | None = None) -> None:
     config = {"store_url": server.url, "access_token": creds.access_token}
     print(f"Sandbox Magento store at {server.url}/rest (Ctrl-C to stop)")
     print(f"Tap config for it: {json.dumps(config)}")
-    print(f"Admin login: {creds.username} / {creds.password}; OAuth 1.0a: consumer_key "
-          f"{creds.consumer_key}, consumer_secret {creds.consumer_secret}, "
-          f"access_token_secret {creds.access_token_secret}", flush=True)
-    try:
+    print(
+        f"Admin login: {creds.username} / {creds.password}; OAuth 1.0a: consumer_key "
+        f"{creds.consumer_key}, consumer_secret {creds.consumer_secret}, "
+        f"access_token_secret {creds.access_token_secret}",
+        flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -131,9 +131,7 @@ def _comparable(field_value: Any, literal: str) -> tuple[Any, Any]:
 
 
 def _like(pattern: str) -> re.Pattern[str]:
-    regex = "".join(
-        ".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern
-    )
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
     return re.compile(f"^{regex}$", re.IGNORECASE | re.DOTALL)
 
 
@@ -196,8 +194,9 @@ def run_query(
         for row in rows
         if all(any(matches(c, value_of(row, c.field)) for c in group) for group in query.groups)
     ]
-    for field, direction in reversed(query.sort_orders):
-        selected.sort(key=lambda row, f=field: _sort_key(value_of(row, f)), reverse=direction == "DESC")
+    for field, direction in reversed(query.sort_orders):  # stable sorts: last key first
+        values = {id(row): _sort_key(value_of(row, field)) for row in selected}
+        selected.sort(key=lambda row: values[id(row)], reverse=direction == "DESC")
     page_size = _page_size(query, behaviour)
     total = len(selected)
     if page_size is None:

@@ -140,7 +140,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -204,7 +204,9 @@ class SandboxServer:
         view = self.store.views.get(code)
         if view is None:
             # Assumed 404 (NoSuchEntityException); MAGENTO_REST.md does not say.
-            raise HttpError(404, "The store that was requested wasn't found. Verify the store and try again.")
+            raise HttpError(
+                404, "The store that was requested wasn't found. Verify the store and try again."
+            )
         return view
 
     def _admin_token(self, body: bytes) -> str:
@@ -221,7 +223,9 @@ class SandboxServer:
         if route in CRITERIA_REQUIRED and not any(
             k.startswith(("searchCriteria", "search_criteria")) for k in params
         ):
-            raise InputError('"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"})
+            raise InputError(
+                '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"}
+            )
         query = parse_query(params)
         return self._page(SEARCH_ROUTES[route], query, view, echo_criteria(query))
 
@@ -232,7 +236,10 @@ class SandboxServer:
         with self.store.lock:
             rows = list(collection.rows.values())
             page, total = run_query(
-                rows, query, lambda row, name: collection.field_value(row, name, view), self.behaviour
+                rows,
+                query,
+                lambda row, name: collection.field_value(row, name, view),
+                self.behaviour,
             )
             items = [collection.render(row, view) for row in page]
         return {"items": items, "search_criteria": echo, "total_count": total}
@@ -245,7 +252,9 @@ class SandboxServer:
     def _low_stock(self, route: str, params: dict[str, str], view: StoreView) -> dict[str, Any]:
         for required in ("scopeId", "qty"):
             if required not in params:
-                raise InputError('"%fieldName" is required. Enter and try again.', {"fieldName": required})
+                raise InputError(
+                    '"%fieldName" is required. Enter and try again.', {"fieldName": required}
+                )
         try:
             threshold = float(params["qty"])
         except ValueError as exc:
@@ -285,7 +294,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             self._handle()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read ``server.requests`` instead of stderr."""
 
         def _handle(self) -> None:
@@ -309,7 +318,9 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 status, payload = exc.status, _error_body(exc.message, exc.parameters)
             self._send(status, payload, "application/json; charset=utf-8", {})
 
-        def _send(self, status: int, payload: bytes, content_type: str, headers: dict[str, str]) -> None:
+        def _send(
+            self, status: int, payload: bytes, content_type: str, headers: dict[str, str]
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))

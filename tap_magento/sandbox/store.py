@@ -104,7 +104,9 @@ class SandboxStore:
         with self.lock:
             return [collection.render(row, view) for row in collection.rows.values()]
 
-    def touch(self, stream: str, key: Any, when: datetime.datetime | None = None, **changes: Any) -> Row:
+    def touch(
+        self, stream: str, key: Any, when: datetime.datetime | None = None, **changes: Any
+    ) -> Row:
         """Change a record the way Magento does: new values and a new ``updated_at``."""
         moment = when or datetime.datetime.now(datetime.timezone.utc)
         with self.lock:
@@ -178,7 +180,9 @@ class _Generator:
         return collection
 
     def _moments(self) -> tuple[str, str]:
-        created = EPOCH + datetime.timedelta(seconds=self.rng.randrange(int(HISTORY.total_seconds())))
+        created = EPOCH + datetime.timedelta(
+            seconds=self.rng.randrange(int(HISTORY.total_seconds()))
+        )
         updated = created + datetime.timedelta(seconds=self.rng.randrange(0, 30 * 86400))
         return magento_time(created), magento_time(min(updated, EPOCH + HISTORY))
 
@@ -287,11 +291,18 @@ def _order_items(record: Row, view: StoreView) -> None:
     product_id = order_id * 7919 % 1000 + 1
     record["items"][0].update(
         {
-            "item_id": order_id * 10, "order_id": order_id, "product_id": product_id,
-            "sku": f"SKU-{product_id:06d}", "name": f"Product {product_id}", "qty_ordered": 1,
-            "price": record["grand_total"], "created_at": record["created_at"],
-            "updated_at": record["updated_at"], "store_id": view.id, "product_type": "simple",
-        }  # fmt: skip
+            "item_id": order_id * 10,
+            "order_id": order_id,
+            "product_id": product_id,
+            "sku": f"SKU-{product_id:06d}",
+            "name": f"Product {product_id}",
+            "qty_ordered": 1,
+            "price": record["grand_total"],
+            "created_at": record["created_at"],
+            "updated_at": record["updated_at"],
+            "store_id": view.id,
+            "product_type": "simple",
+        }
     )
 
 

@@ -40,8 +40,7 @@ def _fill(schema: dict[str, Any], name: str, depth: int) -> Any:
         if depth >= MAX_DEPTH:
             return {}
         return {
-            key: _fill(prop, key, depth + 1)
-            for key, prop in schema.get("properties", {}).items()
+            key: _fill(prop, key, depth + 1) for key, prop in schema.get("properties", {}).items()
         }
     if kind == "array":
         if depth >= MAX_DEPTH:

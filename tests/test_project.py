@@ -1,0 +1,43 @@
+"""Generated files stay in step with their sources: schemas, meta.json, the README settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+OPENAPI = REPO.parent / "shared" / "reference" / "magento-2.4.8-openapi.json"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=REPO, check=False
+    )
+
+
+@pytest.mark.skipif(not OPENAPI.exists(), reason=f"official OpenAPI file not found at {OPENAPI}")
+def test_committed_schemas_match_the_official_openapi() -> None:
+    done = _run("scripts/generate_schemas.py", "--check", "--openapi", str(OPENAPI))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_meta_json_matches_what_about_says() -> None:
+    done = _run("scripts/write_meta.py", "--check")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_readme_settings_table_is_the_about_markdown() -> None:
+    about = _run("-m", "tap_magento", "--about", "--format=markdown").stdout
+    table = about[about.index("| Setting |") :].split("\n\n")[0].strip()
+    assert table in (REPO / "README.md").read_text()
+
+
+def test_readme_names_every_stream() -> None:
+    import json
+
+    readme = (REPO / "README.md").read_text()
+    for stream in json.loads((REPO / "meta.json").read_text())["streams"]:
+        assert f"| {stream['name']} |" in readme
