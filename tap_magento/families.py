@@ -74,10 +74,11 @@ class PagedStream(MagentoStream):
         if self._pager is None:
             return
         summary = self._pager.summary
+        repeats = f" (keys {summary.repeated_keys}...)" if summary.repeated else ""
         self.logger.info(
-            "%s%s: %d records in %d pages (stopped on %s); %d repeated records dropped.",
+            "%s%s: %d records in %d pages (stopped on %s); %d repeated records dropped%s.",
             self.name, f" {dict(context)}" if context else "", summary.records, summary.pages,
-            summary.stopped_because, summary.repeated,
+            summary.stopped_because, summary.repeated, repeats,
         )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ pass stops on an empty page, a short page, a page that repeats the previous one,
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -27,11 +27,15 @@ class Page:
     total_count: int | None
 
 
+SHOWN_REPEATS = 10
+
+
 @dataclass
 class PagingSummary:
     pages: int = 0
     records: int = 0
     repeated: int = 0
+    repeated_keys: list[Hashable] = field(default_factory=list)  # the first few, for the log
     stopped_because: str = "not started"
 
 
@@ -61,6 +65,8 @@ class PageNumberPaginator(BaseAPIPaginator[int]):
             if key not in seen:
                 seen.add(key)
                 fresh.append(record)
+            elif len(self.summary.repeated_keys) < SHOWN_REPEATS:
+                self.summary.repeated_keys.append(key)
         self._previous_keys = frozenset(keys)
         self._last, self._last_fresh = page, len(fresh)
         self.summary.pages += 1

@@ -189,6 +189,11 @@ def run_query(
     behaviour: SearchBehaviour,
 ) -> tuple[list[Any], int]:
     """Filter, sort and page ``rows``; return (the page's rows, total_count to report)."""
+    return page_of(select(rows, query, value_of), query, behaviour)
+
+
+def select(rows: Iterable[Any], query: Query, value_of: Callable[[Any, str], Any]) -> list[Any]:
+    """The rows a query's filters keep, in its sort order (every page of it, unpaged)."""
     selected = [
         row
         for row in rows
@@ -197,6 +202,11 @@ def run_query(
     for field, direction in reversed(query.sort_orders):  # stable sorts: last key first
         values = {id(row): _sort_key(value_of(row, field)) for row in selected}
         selected.sort(key=lambda row: values[id(row)], reverse=direction == "DESC")
+    return selected
+
+
+def page_of(selected: list[Any], query: Query, behaviour: SearchBehaviour) -> tuple[list[Any], int]:
+    """One page of selected rows, with Magento's paging quirks; and the total_count to report."""
     page_size = _page_size(query, behaviour)
     total = len(selected)
     if page_size is None:

@@ -6,6 +6,7 @@ import json
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,13 +20,15 @@ from tap_magento.sandbox.search import (
     Query,
     SearchBehaviour,
     echo_criteria,
+    page_of,
     parse_fields,
     parse_query,
-    run_query,
+    select,
     trim_fields,
 )
-from tap_magento.sandbox.store import STORE_VIEWS, SandboxStore, StoreView
+from tap_magento.sandbox.store import STORE_VIEWS, Collection, SandboxStore, StoreView
 
+MAX_CACHED_SELECTIONS = 16
 MAINTENANCE_PAGE = "<html><body><h1>Service Temporarily Unavailable</h1></body></html>"
 
 # Search endpoints: route -> collection.
@@ -133,6 +136,9 @@ class SandboxServer:
         self.behaviour = behaviour or SearchBehaviour()
         self.faults = FaultPlan()
         self.requests: list[RequestRecord] = []
+        # A database answers page N of the same query without re-sorting the table in Python:
+        # keep the last few queries' filtered, sorted rows until their collection changes.
+        self._selections: OrderedDict[tuple[Any, ...], list[Any]] = OrderedDict()
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -234,15 +240,24 @@ class SandboxServer:
     ) -> dict[str, Any]:
         collection = self.store.collection(stream)
         with self.store.lock:
-            rows = list(collection.rows.values())
-            page, total = run_query(
-                rows,
-                query,
-                lambda row, name: collection.field_value(row, name, view),
-                self.behaviour,
-            )
+            selected = self._selection(stream, collection, query, view)
+            page, total = page_of(selected, query, self.behaviour)
             items = [collection.render(row, view) for row in page]
         return {"items": items, "search_criteria": echo, "total_count": total}
+
+    def _selection(
+        self, stream: str, collection: Collection, query: Query, view: StoreView
+    ) -> list[Any]:
+        key = (stream, view.code, query.groups, query.sort_orders, collection.version)
+        if key not in self._selections:
+            rows = list(collection.rows.values())
+            self._selections[key] = select(
+                rows, query, lambda row, name: collection.field_value(row, name, view)
+            )
+            while len(self._selections) > MAX_CACHED_SELECTIONS:
+                self._selections.popitem(last=False)
+        self._selections.move_to_end(key)
+        return self._selections[key]
 
     def _store_configs(self, route: str, params: dict[str, str], view: StoreView) -> list[Any]:
         codes = [v for k, v in params.items() if k.startswith("storeCodes")]

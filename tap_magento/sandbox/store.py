@@ -59,11 +59,13 @@ class Collection:
     stream: str
     key: Callable[[Row], Any]
     rows: dict[Any, Row] = field(default_factory=dict)
+    version: int = 0  # bumped on every change, so cached query results know they are stale
     # Fills in what a row does not hold (nested parts, store-view values); edits in place.
     render_extra: Callable[[Row, StoreView], None] | None = None
 
     def add(self, row: Row) -> None:
         self.rows[self.key(row)] = row
+        self.version += 1
 
     def render(self, row: Row, view: StoreView) -> Row:
         record: Row = json.loads(template_json(self.stream))
@@ -110,7 +112,9 @@ class SandboxStore:
         """Change a record the way Magento does: new values and a new ``updated_at``."""
         moment = when or datetime.datetime.now(datetime.timezone.utc)
         with self.lock:
-            row = self.collections[stream].rows[key]
+            collection = self.collections[stream]
+            collection.version += 1
+            row = collection.rows[key]
             row.update(changes)
             if "updated_at" in row:
                 row["updated_at"] = magento_time(moment)
@@ -118,7 +122,9 @@ class SandboxStore:
 
     def remove(self, stream: str, key: Any) -> None:
         with self.lock:
-            del self.collections[stream].rows[key]
+            collection = self.collections[stream]
+            collection.version += 1
+            del collection.rows[key]
 
     def add(self, stream: str, row: Row) -> None:
         with self.lock:
