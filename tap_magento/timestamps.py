@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
 MAGENTO_FORMAT = "%Y-%m-%d %H:%M:%S"
+MAGENTO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 # Where a schema keeps its date-time strings: a leaf (None) or the plan inside an object or
 # array of objects. Only branches that hold a timestamp somewhere are present.
 TimestampPlan = dict[str, "TimestampPlan | None"]
 
 
-def to_rfc3339(value: str) -> str:
+def to_rfc3339(value: str) -> str | None:
     """``2024-05-01 10:22:33`` -> ``2024-05-01T10:22:33+00:00``.
 
     Magento stores and filters in UTC whatever the store's timezone (#24985), so the offset is
     always +00:00. Values already in RFC 3339, and unparseable ones, are returned unchanged:
-    the record keeps what the store said rather than losing it.
+    the record keeps what the store said rather than losing it. MySQL's zero date
+    (``0000-00-00 00:00:00``), which old rows can hold, means "no date": it becomes null.
     """
-    try:
-        parsed = datetime.datetime.strptime(value, MAGENTO_FORMAT)
-    except (TypeError, ValueError):
+    if not isinstance(value, str) or not MAGENTO_TIMESTAMP.fullmatch(value):
         return value
-    return parsed.replace(tzinfo=datetime.timezone.utc).isoformat()
+    if value.startswith("0000") or value[5:7] == "00" or value[8:10] == "00":
+        return None
+    return f"{value[:10]}T{value[11:]}+00:00"  # a string rewrite: strptime is 10x slower
 
 
 def to_magento(moment: datetime.datetime) -> str:
