@@ -31,6 +31,13 @@ class PagedStream(MagentoStream):
     """A list answered as ``{"items": [...], "total_count": N}``, one numbered page at a time."""
 
     _pager: PageNumberPaginator | None = None
+    # The store's own unique key for one record in a response (the primary key minus what the
+    # tap adds, such as store_code): what pages are sorted by last and repeats are told by.
+    record_key: ClassVar[tuple[str, ...] | None] = None
+
+    @property
+    def unique_key(self) -> tuple[str, ...]:
+        return self.record_key or tuple(self.primary_keys or ())
 
     def page_params(self, context: Context | None, page: int, page_size: int) -> dict[str, Any]:
         raise NotImplementedError
@@ -39,7 +46,7 @@ class PagedStream(MagentoStream):
         # Kept on the stream because parse_response must see the pager: the SDK parses a page
         # (and yields its records) before it asks the paginator whether to go on.
         self._pager = PageNumberPaginator(
-            self.connection.page_size.value, primary_key_of(self.primary_keys or ())
+            self.connection.page_size.value, primary_key_of(self.unique_key)
         )
         return self._pager
 
@@ -89,7 +96,7 @@ class SearchCriteriaStream(PagedStream):
         return ()
 
     def sort_orders(self) -> tuple[SortOrder, ...]:
-        return tuple(SortOrder(key) for key in self.primary_keys or ())
+        return tuple(SortOrder(key) for key in self.unique_key)
 
     def page_params(self, context: Context | None, page: int, page_size: int) -> dict[str, Any]:
         return search_criteria_params(

@@ -24,6 +24,7 @@ class ProductsStream(StoreScoped, IncrementalStream):
     name = "products"
     path = "/{store_code}/V1/products"
     primary_keys = ("id", "store_code")
+    record_key = ("id",)
 
 
 class CustomersStream(IncrementalStream):

@@ -101,3 +101,14 @@ def test_products_keep_one_bookmark_per_store_view(server: SandboxServer) -> Non
         for product_id in _at_bookmark(server, "products", p["replication_key_value"], "id")
     }
     assert touched == {(5, "default"), (5, "fr")} | at_bookmark
+
+
+def test_products_sort_only_on_fields_the_store_has(server: SandboxServer) -> None:
+    sync(bearer_config(server), streams=["products"])
+    params = next(r.params for r in server.requests if r.path == "/rest/default/V1/products")
+    sorts = [
+        v
+        for k, v in sorted(params.items())
+        if k.startswith("searchCriteria[sortOrders]") and k.endswith("[field]")
+    ]
+    assert sorts == ["updated_at", "id"]
