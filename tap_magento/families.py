@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import SinglePagePaginator
 
 from tap_magento.client import MagentoStream
@@ -58,6 +59,11 @@ class PagedStream(MagentoStream):
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         body = self.decode(response)
+        if not isinstance(body, dict):
+            msg = (
+                f"{self.path} answered {type(body).__name__}, not a search result: is this Magento?"
+            )
+            raise FatalAPIError(msg)
         page = Page(list(body.get("items") or []), body.get("total_count"))
         assert self._pager is not None
         yield from self._pager.fresh_records(page)
