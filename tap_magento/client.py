@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import math
 import re
 from collections.abc import Generator
 from functools import cached_property
@@ -54,7 +55,7 @@ class MagentoStream(RESTStream[Any]):
 
     @property
     def timeout(self) -> int:
-        return int(self.connection.timeout)
+        return max(1, math.ceil(self.connection.timeout))  # the SDK takes whole seconds
 
     # --- answers ------------------------------------------------------------------------------
 

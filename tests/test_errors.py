@@ -112,6 +112,13 @@ def test_transient_failures_are_retried_and_lose_nothing(server, fault) -> None:
     assert fault.fired == fault.times
 
 
+def test_response_slower_than_request_timeout_is_retried(server) -> None:
+    slow = server.faults.add(Fault(path="/V1/orders", delay=3.0, status=200, body="{}", times=1))
+    result = sync(bearer_config(server, request_timeout=1), streams=ORDERS)
+    assert slow.fired == 1
+    assert len(result.records["orders"]) == len(server.store.records("orders"))
+
+
 def test_retry_after_is_honoured(server) -> None:
     from tap_magento.client import retry_waits
 
