@@ -15,7 +15,6 @@ from tap_magento.auth import authenticator_for
 from tap_magento.errors import config_error
 
 SANDBOX = "sandbox"
-DEFAULT_TIMEOUT = 300
 
 
 def rest_url(store_url: str) -> str:
@@ -59,12 +58,13 @@ class MagentoConnection:
         if config.get("store_url") == SANDBOX:
             config = self._start_sandbox(config, logger)
         self.rest_url = rest_url(str(config.get("store_url", "")))
-        self.timeout = float(config.get("request_timeout") or DEFAULT_TIMEOUT)
-        self.user_agent = str(config.get("user_agent") or "tap-magento")
+        # The SDK fills in every setting's default before we get here.
+        self.timeout = float(config["request_timeout"])
+        self.user_agent = str(config["user_agent"])
         self.auth: AuthBase = authenticator_for(
             config, self.rest_url, self.timeout, self.user_agent
         )
-        self.page_size = PageSizeLimit(int(config.get("page_size") or 300))
+        self.page_size = PageSizeLimit(int(config["page_size"]))
         logger.info(
             "Connecting to %s with %s",
             self.rest_url,

@@ -137,7 +137,7 @@ class LowStockStream(PagedStream):
     def page_params(self, context: Context | None, page: int, page_size: int) -> dict[str, Any]:
         return {
             "scopeId": 0,
-            "qty": self.config.get("stock_items_max_qty", 1_000_000_000),
+            "qty": self.config["stock_items_max_qty"],
             "pageSize": page_size,
             "currentPage": page,
         }
