@@ -82,10 +82,6 @@ class SandboxAuth:
             )
         return token
 
-    def expire_admin_tokens(self) -> None:
-        with self._lock:
-            self._admin_tokens.clear()
-
     def authenticate(self, method: str, url: str, headers: Mapping[str, str]) -> None:
         """Raise AuthError unless the request carries valid credentials."""
         header = headers.get("Authorization", "")

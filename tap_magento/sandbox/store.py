@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tap_magento.sandbox.templates import template_json
-from tap_magento.timestamps import MAGENTO_FORMAT
+from tap_magento.timestamps import to_magento
 
 Row = dict[str, Any]
 
@@ -81,10 +81,6 @@ class Collection:
         return self.render(row, view).get(name)
 
 
-def magento_time(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.timezone.utc).strftime(MAGENTO_FORMAT)
-
-
 class SandboxStore:
     """All collections of one generated store, safe to read and change from several threads."""
 
@@ -117,18 +113,8 @@ class SandboxStore:
             row = collection.rows[key]
             row.update(changes)
             if "updated_at" in row:
-                row["updated_at"] = magento_time(moment)
+                row["updated_at"] = to_magento(moment)
             return row
-
-    def remove(self, stream: str, key: Any) -> None:
-        with self.lock:
-            collection = self.collections[stream]
-            collection.version += 1
-            del collection.rows[key]
-
-    def add(self, stream: str, row: Row) -> None:
-        with self.lock:
-            self.collections[stream].add(row)
 
 
 class _Generator:
@@ -190,7 +176,7 @@ class _Generator:
             seconds=self.rng.randrange(int(HISTORY.total_seconds()))
         )
         updated = created + datetime.timedelta(seconds=self.rng.randrange(0, 30 * 86400))
-        return magento_time(created), magento_time(min(updated, EPOCH + HISTORY))
+        return to_magento(created), to_magento(min(updated, EPOCH + HISTORY))
 
     def _price(self) -> float:
         return round(self.rng.uniform(5, 500), 2)
