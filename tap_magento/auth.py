@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,7 +54,6 @@ class AdminToken(AuthBase):
         self._timeout = timeout
         self._user_agent = user_agent
         self._token: str | None = None
-        self._lock = threading.Lock()
         self.logins = 0
 
     def __repr__(self) -> str:
@@ -69,21 +67,18 @@ class AdminToken(AuthBase):
         return request
 
     def _current_token(self) -> str:
-        with self._lock:
-            if self._token is None:
-                self._token = self._login()
-            return self._token
+        if self._token is None:
+            self._token = self._login()
+        return self._token
 
     def _renew_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         # Only the first response reaches this hook: the re-sent request below goes straight
         # to the connection, so a second 401 is returned as it is.
         if response.status_code != 401:
             return response
-        sent_with = response.request.headers.get("Authorization", "")
-        with self._lock:
-            if self._token is None or sent_with == f"Bearer {self._token}":
-                self._token = self._login()
-            token = self._token
+        if response.request.headers.get("Authorization") == f"Bearer {self._token}":
+            self._token = self._login()  # ours expired; another request may have renewed it
+        token = self._current_token()
         response.content  # noqa: B018 - read the body so the connection can be reused
         response.close()
         retry = response.request.copy()

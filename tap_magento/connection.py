@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
 
 from tap_magento.auth import authenticator_for
 from tap_magento.errors import config_error
+
+if TYPE_CHECKING:
+    from tap_magento.sandbox.server import SandboxServer
 
 SANDBOX = "sandbox"
 
@@ -37,7 +39,6 @@ class PageSizeLimit:
 
     configured: int
     store_maximum: int | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def value(self) -> int:
@@ -46,15 +47,14 @@ class PageSizeLimit:
         return min(self.configured, self.store_maximum)
 
     def lower_to(self, maximum: int) -> None:
-        with self._lock:
-            self.store_maximum = maximum
+        self.store_maximum = maximum
 
 
 class MagentoConnection:
     """One store's REST root, authenticator and learnt limits."""
 
     def __init__(self, config: Mapping[str, Any], logger: logging.Logger) -> None:
-        self.sandbox: Any = None
+        self.sandbox: SandboxServer | None = None
         if config.get("store_url") == SANDBOX:
             config = self._start_sandbox(config, logger)
         self.rest_url = rest_url(str(config.get("store_url", "")))
