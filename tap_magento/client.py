@@ -40,6 +40,8 @@ class MagentoStream(RESTStream[Any]):
     # cost over half of the tap's CPU on order records, and would drop nested keys a store's
     # modules add that no schema documents. Top-level properties are still checked.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
+    # A STATE message every this many records: a killed sync repeats at most this many.
+    STATE_MSG_FREQUENCY = 1000
 
     @property
     def connection(self) -> MagentoConnection:

@@ -1,7 +1,8 @@
 """Stream families: what differs between Magento endpoints, so streams stay declarative.
 
-- ``SearchCriteriaStream``: a searchCriteria list, paged by ``currentPage``, sorted by its key.
-- ``IncrementalStream``: a searchCriteria list filtered and sorted on ``updated_at``.
+- ``SearchCriteriaStream``: a searchCriteria list sorted by its key, read with a keyset cursor.
+- ``IncrementalStream``: a searchCriteria list filtered on ``updated_at`` between the bookmark
+  (less ``lookback_seconds``) and the run's upper bound, sorted on ``updated_at`` and its key.
 - ``LowStockStream``: ``/V1/stockItems/lowStock/``, paged by plain ``pageSize``/``currentPage``.
 - ``PlainArrayStream``: an endpoint answering one JSON array, no paging.
 - ``StoreScoped``: once per configured store view, ``{store_code}`` in the path.
@@ -9,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,8 +19,15 @@ from singer_sdk.pagination import SinglePagePaginator
 
 from tap_magento.client import MagentoStream
 from tap_magento.errors import PageSizeRefused
-from tap_magento.paging import Page, PageNumberPaginator, primary_key_of
-from tap_magento.search_criteria import Filter, SortOrder, all_of, search_criteria_params
+from tap_magento.paging import Cursor, Page, WindowPaginator, position_of, primary_key_of
+from tap_magento.search_criteria import (
+    Filter,
+    FilterGroup,
+    SortOrder,
+    after,
+    all_of,
+    search_criteria_params,
+)
 from tap_magento.timestamps import parse_setting, to_magento
 
 if TYPE_CHECKING:
@@ -31,7 +40,7 @@ DEFAULT_STORE_CODE = "default"
 class PagedStream(MagentoStream):
     """A list answered as ``{"items": [...], "total_count": N}``, one numbered page at a time."""
 
-    _pager: PageNumberPaginator | None = None
+    _pager: WindowPaginator | None = None
     # The store's own unique key for one record in a response (the primary key minus what the
     # tap adds, such as store_code): what pages are sorted by last and repeats are told by.
     record_key: ClassVar[tuple[str, ...] | None] = None
@@ -40,22 +49,25 @@ class PagedStream(MagentoStream):
     def unique_key(self) -> tuple[str, ...]:
         return self.record_key or tuple(self.primary_keys or ())
 
-    def page_params(self, context: Context | None, page: int, page_size: int) -> dict[str, Any]:
+    def page_params(
+        self, context: Context | None, cursor: Cursor, page_size: int
+    ) -> dict[str, Any]:
         raise NotImplementedError
 
-    def get_new_paginator(self) -> PageNumberPaginator:
+    def new_paginator(self, page_size: int) -> WindowPaginator:
+        return WindowPaginator(page_size, primary_key_of(self.unique_key))
+
+    def get_new_paginator(self) -> WindowPaginator:
         # Kept on the stream because parse_response must see the pager: the SDK parses a page
         # (and yields its records) before it asks the paginator whether to go on.
-        self._pager = PageNumberPaginator(
-            self.connection.page_size.value, primary_key_of(self.unique_key)
-        )
+        self._pager = self.new_paginator(self.connection.page_size.value)
         return self._pager
 
     def get_url_params(
-        self, context: Context | None, next_page_token: int | None
+        self, context: Context | None, next_page_token: Cursor | None
     ) -> dict[str, Any]:
         assert self._pager is not None
-        return self.page_params(context, next_page_token or 1, self._pager.page_size)
+        return self.page_params(context, next_page_token or Cursor(), self._pager.page_size)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         body = self.decode(response)
@@ -89,57 +101,106 @@ class PagedStream(MagentoStream):
         summary = self._pager.summary
         repeats = f" (keys {summary.repeated_keys}...)" if summary.repeated else ""
         self.logger.info(
-            "%s%s: %d records in %d pages (stopped on %s); %d repeated records dropped%s.",
+            "%s%s: %d records in %d pages, %d windows (stopped on %s); %d repeated records "
+            "dropped%s.",
             self.name, f" {dict(context)}" if context else "", summary.records, summary.pages,
-            summary.stopped_because, summary.repeated, repeats,
+            summary.windows, summary.stopped_because, summary.repeated, repeats,
         )  # fmt: skip
 
 
 class SearchCriteriaStream(PagedStream):
-    """A searchCriteria list read in full, sorted on its primary key so pages never overlap."""
+    """A searchCriteria list, sorted on its key and read in windows after a cursor.
 
-    def filter_groups(self, context: Context | None) -> tuple[Any, ...]:
+    With ``keyset_paging`` (the default) every request is page 1 of the records after the last
+    one read, so a request costs the same deep in the list as at its start. Otherwise pages go
+    up to ``max_pages_per_window`` deep before the window moves past the last record read.
+    """
+
+    # Where a searchCriteria field is named differently from the record's field (EAV entities
+    # answer ``id`` but filter and sort on their table's ``entity_id`` column).
+    search_names: ClassVar[dict[str, str]] = {}
+
+    @property
+    def cursor_fields(self) -> tuple[str, ...]:
+        """The record fields the list is sorted on, last a unique key, so the order is total."""
+        return self.unique_key
+
+    def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
         return ()
 
-    def sort_orders(self) -> tuple[SortOrder, ...]:
-        return tuple(SortOrder(key) for key in self.unique_key)
+    def new_paginator(self, page_size: int) -> WindowPaginator:
+        pages_per_window = (
+            1 if self.config["keyset_paging"] else self.config["max_pages_per_window"]
+        )
+        return WindowPaginator(
+            page_size,
+            primary_key_of(self.unique_key),
+            position_of(self.cursor_fields),
+            max(1, pages_per_window),
+        )
 
-    def page_params(self, context: Context | None, page: int, page_size: int) -> dict[str, Any]:
+    def page_params(
+        self, context: Context | None, cursor: Cursor, page_size: int
+    ) -> dict[str, Any]:
+        fields = tuple(self.search_names.get(name, name) for name in self.cursor_fields)
+        groups = self.filter_groups(context)
+        if cursor.after is not None:
+            groups = (*groups, *after(fields, cursor.after))
         return search_criteria_params(
-            self.filter_groups(context), self.sort_orders(), page_size, page
+            groups, tuple(SortOrder(name) for name in fields), page_size, cursor.page
         )
 
 
 class IncrementalStream(SearchCriteriaStream):
-    """Only records whose ``updated_at`` is at or after the bookmark (or ``start_date``)."""
+    """Records whose ``updated_at`` lies between the bookmark and this run's upper bound.
+
+    The lower bound is the bookmark (or ``start_date``) less ``lookback_seconds``: Magento
+    stamps ``updated_at`` when a transaction starts, and it may commit after a sync has passed
+    that second. The upper bound is fixed when the run starts (or ``end_date``), so a busy
+    store cannot keep a sync chasing its own changes; those are the next run's.
+    """
 
     replication_key = "updated_at"
     is_sorted = True  # sorted by updated_at on the server: a killed sync resumes from state
 
-    def filter_groups(self, context: Context | None) -> tuple[Any, ...]:
+    @property
+    def cursor_fields(self) -> tuple[str, ...]:
+        # updated_at alone is not unique (bulk actions share a second): the key breaks ties.
+        return ("updated_at", *self.unique_key)
+
+    def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
         bounds = []
         start = self.get_starting_timestamp(context)
         if start is not None:
-            bounds.append(Filter("updated_at", to_magento(start), "gteq"))
-        end_date = self.config.get("end_date")
-        if end_date:
-            bounds.append(Filter("updated_at", to_magento(parse_setting(end_date)), "lteq"))
+            earliest = start - datetime.timedelta(seconds=self.config["lookback_seconds"])
+            start_date = self.config.get("start_date")
+            if start_date:
+                earliest = max(earliest, parse_setting(start_date))
+            bounds.append(Filter("updated_at", to_magento(earliest), "gteq"))
+        bounds.append(Filter("updated_at", to_magento(self.upper_bound), "lteq"))
         return all_of(*bounds)
 
-    def sort_orders(self) -> tuple[SortOrder, ...]:
-        # updated_at alone is not unique (bulk actions share a second): the key breaks ties.
-        return (SortOrder("updated_at"), *super().sort_orders())
+    @property
+    def upper_bound(self) -> datetime.datetime:
+        started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
+        end_date = self.config.get("end_date")
+        return min(parse_setting(end_date), started_at) if end_date else started_at
 
 
 class LowStockStream(PagedStream):
-    """``/V1/stockItems/lowStock/``: its own paging parameters and a ``qty`` threshold."""
+    """``/V1/stockItems/lowStock/``: its own paging parameters and a ``qty`` threshold.
 
-    def page_params(self, context: Context | None, page: int, page_size: int) -> dict[str, Any]:
+    It takes no filters, so its pages cannot be windowed: they go as deep as the list is long.
+    """
+
+    def page_params(
+        self, context: Context | None, cursor: Cursor, page_size: int
+    ) -> dict[str, Any]:
         return {
             "scopeId": 0,
             "qty": self.config["stock_items_max_qty"],
             "pageSize": page_size,
-            "currentPage": page,
+            "currentPage": cursor.page,
         }
 
 

@@ -53,6 +53,28 @@ def all_of(*filters: Filter) -> tuple[FilterGroup, ...]:
     return tuple(FilterGroup((f,)) for f in filters)
 
 
+def after(fields: Sequence[str], values: Sequence[str]) -> tuple[FilterGroup, ...]:
+    """Records that sort strictly after ``values`` on ``fields`` (a keyset cursor).
+
+    ``(a, b) > (A, B)`` is ``a > A OR (a = A AND b > B)``, but groups can only be AND-ed
+    (MAGENTO_REST.md), so it is written in conjunctive form: ``a >= A AND (a > A OR b > B)``.
+    With three fields: ``a >= A AND (a > A OR b >= B) AND (a > A OR b > B OR c > C)``.
+    """
+    if len(fields) != len(values) or not fields:
+        msg = f"a cursor needs one value per field, got {list(fields)} and {list(values)}"
+        raise ValueError(msg)
+    last = len(fields) - 1
+    return tuple(
+        FilterGroup(
+            (
+                *(Filter(fields[j], values[j], "gt") for j in range(i)),
+                Filter(fields[i], values[i], "gt" if i == last else "gteq"),
+            )
+        )
+        for i in range(len(fields))
+    )
+
+
 def search_criteria_params(
     filter_groups: Sequence[FilterGroup],
     sort_orders: Sequence[SortOrder],

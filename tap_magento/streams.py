@@ -11,6 +11,10 @@ from tap_magento.families import (
     StoreScoped,
 )
 
+# EAV entities (products, customers, categories) answer ``id`` but filter and sort on their
+# table's ``entity_id`` column: ``id`` is not one of their attributes.
+EAV_NAMES = {"id": "entity_id"}
+
 
 class OrdersStream(IncrementalStream):
     name = "orders"
@@ -25,12 +29,14 @@ class ProductsStream(StoreScoped, IncrementalStream):
     path = "/{store_code}/V1/products"
     primary_keys = ("id", "store_code")
     record_key = ("id",)
+    search_names = EAV_NAMES
 
 
 class CustomersStream(IncrementalStream):
     name = "customers"
     path = "/V1/customers/search"
     primary_keys = ("id",)
+    search_names = EAV_NAMES
 
 
 class InvoicesStream(IncrementalStream):
@@ -49,6 +55,7 @@ class CategoriesStream(IncrementalStream):
     name = "categories"
     path = "/V1/categories/list"
     primary_keys = ("id",)
+    search_names = EAV_NAMES
 
 
 class SalesRulesStream(SearchCriteriaStream):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import cached_property
 from typing import Any
 
@@ -122,9 +123,49 @@ class TapMagento(Tap):
             description="stock_items reads the low-stock report for items with qty up to "
             "this; the default is above any real stock so every item is listed.",
         ),
+        th.Property(
+            "lookback_seconds",
+            th.IntegerType,
+            default=120,
+            title="Lookback seconds",
+            description="Start each incremental run this many seconds before the bookmark. "
+            "Magento stamps updated_at when a transaction starts, and it may commit after the "
+            "tap has read past that second; the few records read twice are harmless.",
+        ),
+        th.Property(
+            "keyset_paging",
+            th.BooleanType,
+            default=True,
+            title="Keyset paging",
+            description="Read every list as page 1 of the records after the last one read "
+            "(sorted by updated_at, then the key). Requests cost the same deep in the list as "
+            "at its start, and records changed during the sync are neither skipped nor "
+            "repeated. Set false only for a store whose filters misbehave: pages then go up "
+            "to max_pages_per_window deep.",
+        ),
+        th.Property(
+            "max_pages_per_window",
+            th.IntegerType,
+            default=200,
+            title="Maximum pages per window",
+            description="Without keyset_paging: pages read by page number before the window "
+            "moves past the last record read and starts again at page 1. Deep pages are SQL "
+            "OFFSET: slow, and on big stores they fail.",
+        ),
+        th.Property(
+            "emit_activate_version_messages",
+            th.BooleanType,
+            default=True,
+            title="Emit ACTIVATE_VERSION messages",
+            description="Full-table streams (sales_rules, coupons, websites, source_items, "
+            "stock_items, store_configs) start with ACTIVATE_VERSION, so a target can delete "
+            "or mark rows that disappeared from the store.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The upper bound of updated_at for this run: what changes later is the next run's.
+        self.started_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         super().__init__(*args, **kwargs)
         if kwargs.get("validate_config", True):
             _ = self.connection  # bad store_url or credentials fail now, with one clear line

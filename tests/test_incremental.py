@@ -8,15 +8,24 @@ from tap_magento.sandbox.server import SandboxServer
 from tests.conftest import bearer_config, magento_to_rfc3339, sync
 
 INCREMENTAL = ["orders", "customers", "invoices", "credit_memos", "categories", "products"]
-LATER = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+# After every generated record, before the run: a change the next run must pick up.
+LATER = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)).replace(
+    microsecond=0
+)
+
+
+DEFAULT_LOOKBACK = datetime.timedelta(seconds=120)
 
 
 def _at_bookmark(server: SandboxServer, stream: str, bookmark: str, key: str) -> set:
-    """Records sharing the bookmark's second: ``gteq`` re-reads them (at-least-once)."""
+    """Records from the bookmark less the default lookback up to it: re-read on purpose."""
+    latest = datetime.datetime.fromisoformat(bookmark)
     return {
         r[key]
         for r in server.store.records(stream)
-        if magento_to_rfc3339(r["updated_at"]) == bookmark
+        if latest - DEFAULT_LOOKBACK
+        <= datetime.datetime.fromisoformat(magento_to_rfc3339(r["updated_at"]))
+        <= latest
     }
 
 
@@ -40,7 +49,7 @@ def test_second_run_fetches_only_records_changed_since(server: SandboxServer) ->
     assert order_ids == expected
     changed = next(r for r in second.records["orders"] if r["entity_id"] == 7)
     assert changed["status"] == "complete"
-    assert changed["updated_at"] == "2030-01-02T03:04:05+00:00"
+    assert changed["updated_at"] == LATER.isoformat()
     customer_ids = {r["id"] for r in second.records["customers"]}
     assert customer_ids == {3} | _at_bookmark(
         server, "customers", _bookmark(state, "customers"), "id"
@@ -50,10 +59,10 @@ def test_second_run_fetches_only_records_changed_since(server: SandboxServer) ->
     assert unchanged_invoices == _at_bookmark(
         server, "invoices", _bookmark(state, "invoices"), "entity_id"
     )
-    assert _bookmark(second.final_state, "orders") == "2030-01-02T03:04:05+00:00"
+    assert _bookmark(second.final_state, "orders") == LATER.isoformat()
 
 
-def test_filters_on_the_server_with_gteq_and_sorts_by_updated_at_then_key(server) -> None:
+def test_filters_from_bookmark_less_lookback_and_sorts_by_updated_at_then_key(server) -> None:
     config = bearer_config(server, end_date="2025-01-01T00:00:00Z")
     sync(config, state={"bookmarks": {"orders": {"replication_key": "updated_at",
          "replication_key_value": "2024-06-01T00:00:00+00:00"}}}, streams=["orders"])  # fmt: skip
@@ -66,7 +75,7 @@ def test_filters_on_the_server_with_gteq_and_sorts_by_updated_at_then_key(server
         )
     }
     assert conditions == {
-        ("updated_at", "gteq", "2024-06-01 00:00:00"),
+        ("updated_at", "gteq", "2024-05-31 23:58:00"),
         ("updated_at", "lteq", "2025-01-01 00:00:00"),
     }
     assert params["searchCriteria[sortOrders][0][field]"] == "updated_at"
@@ -103,7 +112,7 @@ def test_products_keep_one_bookmark_per_store_view(server: SandboxServer) -> Non
     assert touched == {(5, "default"), (5, "fr")} | at_bookmark
 
 
-def test_products_sort_only_on_fields_the_store_has(server: SandboxServer) -> None:
+def test_eav_entities_sort_on_their_entity_id_column(server: SandboxServer) -> None:
     sync(bearer_config(server), streams=["products"])
     params = next(r.params for r in server.requests if r.path == "/rest/default/V1/products")
     sorts = [
@@ -111,4 +120,4 @@ def test_products_sort_only_on_fields_the_store_has(server: SandboxServer) -> No
         for k, v in sorted(params.items())
         if k.startswith("searchCriteria[sortOrders]") and k.endswith("[field]")
     ]
-    assert sorts == ["updated_at", "id"]
+    assert sorts == ["updated_at", "entity_id"]

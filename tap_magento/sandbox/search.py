@@ -7,6 +7,8 @@ size; ``total_count`` exact, capped or inflated; and the ``fields`` parameter.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +36,10 @@ class SearchBehaviour:
     default_page_size: int = 20  # used only when input limits are enabled
     total_count: TotalCount = "exact"
     inflate_by: int = 37
+    # Deep pages are SQL OFFSET (MAGENTO_REST.md): pages deeper than this fail with 503, as big
+    # stores run out of memory; and each row skipped to reach a page costs this many seconds.
+    max_page_depth: int | None = None
+    offset_row_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,9 @@ def _comparable(field_value: Any, literal: str) -> tuple[Any, Any]:
         try:
             return field_value, float(literal)
         except ValueError:
-            return str(field_value), literal
-    return ("" if field_value is None else str(field_value)), literal
+            return str(field_value).lower(), literal.lower()
+    # MySQL's default collations compare text case-insensitively, as they sort it.
+    return ("" if field_value is None else str(field_value)).lower(), literal.lower()
 
 
 def _like(pattern: str) -> re.Pattern[str]:
@@ -181,36 +188,138 @@ def matches(condition: Condition, field_value: Any) -> bool:
 
 # --- running a query --------------------------------------------------------------------------
 
+ValueOf = Callable[[Any, str], Any]
+Interval = tuple[int, int]
+
 
 def run_query(
     rows: Iterable[Any],
     query: Query,
-    value_of: Callable[[Any, str], Any],
+    value_of: ValueOf,
     behaviour: SearchBehaviour,
 ) -> tuple[list[Any], int]:
     """Filter, sort and page ``rows``; return (the page's rows, total_count to report)."""
     return page_of(select(rows, query, value_of), query, behaviour)
 
 
-def select(rows: Iterable[Any], query: Query, value_of: Callable[[Any, str], Any]) -> list[Any]:
+def select(rows: Iterable[Any], query: Query, value_of: ValueOf) -> Selection:
     """The rows a query's filters keep, in its sort order (every page of it, unpaged)."""
-    selected = [
-        row
-        for row in rows
-        if all(any(matches(c, value_of(row, c.field)) for c in group) for group in query.groups)
-    ]
-    for field, direction in reversed(query.sort_orders):  # stable sorts: last key first
-        values = {id(row): _sort_key(value_of(row, field)) for row in selected}
-        selected.sort(key=lambda row: values[id(row)], reverse=direction == "DESC")
-    return selected
+    return Selection(SortedRows(rows, query.sort_orders, value_of), query.groups)
 
 
-def page_of(selected: list[Any], query: Query, behaviour: SearchBehaviour) -> tuple[list[Any], int]:
+class SortedRows:
+    """Rows in one sort order, with an index on the first sort field, as a database keeps.
+
+    Range conditions on that field are answered by bisecting instead of testing every row, so
+    a keyset query (``updated_at >= T AND (updated_at > T OR id > I)``) costs what it costs
+    MySQL: the rows it returns plus those sharing the cursor's second.
+    """
+
+    def __init__(
+        self, rows: Iterable[Any], sort_orders: tuple[tuple[str, str], ...], value_of: ValueOf
+    ) -> None:
+        self.value_of = value_of
+        self.rows = list(rows)
+        for field, direction in reversed(sort_orders):  # stable sorts: last key first
+            keys = {id(row): _sort_key(value_of(row, field)) for row in self.rows}
+            self.rows.sort(key=lambda row: keys[id(row)], reverse=direction == "DESC")
+        self.indexed: str | None = None
+        self.keys: list[tuple[int, Any]] = []
+        if sort_orders and sort_orders[0][1] == "ASC":
+            self.indexed = sort_orders[0][0]
+            self.keys = [_sort_key(value_of(row, self.indexed)) for row in self.rows]
+
+    def interval(self, condition: Condition) -> Interval | None:
+        """The rows ``condition`` keeps, as one index range; None when the index cannot tell."""
+        if condition.field != self.indexed or not self.keys:
+            return None
+        key = self._literal_key(condition.value)
+        if key is None:
+            return None
+        keys, end = self.keys, len(self.keys)
+        first = bisect.bisect_right(keys, _sort_key(None))  # NULL matches no comparison
+        ranges = {
+            "eq": lambda: (bisect.bisect_left(keys, key), bisect.bisect_right(keys, key)),
+            "gt": lambda: (bisect.bisect_right(keys, key), end),
+            "gteq": lambda: (bisect.bisect_left(keys, key), end),
+            "lt": lambda: (first, bisect.bisect_left(keys, key)),
+            "lteq": lambda: (first, bisect.bisect_right(keys, key)),
+        }
+        aliases = {"moreq": "gteq", "from": "gteq", "to": "lteq"}
+        compute = ranges.get(aliases.get(condition.condition_type, condition.condition_type))
+        if compute is None:
+            return None
+        low, high = compute()
+        return max(low, first), high
+
+    def _literal_key(self, literal: str) -> tuple[int, Any] | None:
+        kind = next((k[0] for k in self.keys if k[0] != 0), None)
+        if kind == 1:
+            try:
+                return (1, float(literal))
+            except ValueError:
+                return None
+        return (2, literal.lower()) if kind == 2 else None
+
+
+class Selection:
+    """The rows a query keeps, in order: an index range less the rows other filters reject."""
+
+    def __init__(self, ordered: SortedRows, groups: tuple[tuple[Condition, ...], ...]) -> None:
+        self.rows = ordered.rows
+        low, high = 0, len(self.rows)
+        unindexed: list[tuple[tuple[Condition, ...], list[Interval]]] = []
+        for group in groups:
+            covered = [(c, ordered.interval(c)) for c in group]
+            intervals = [iv for _, iv in covered if iv is not None]
+            rest = tuple(c for c, iv in covered if iv is None)
+            if not rest and len(intervals) == 1:
+                low, high = max(low, intervals[0][0]), min(high, intervals[0][1])
+            else:
+                unindexed.append((rest, intervals))
+        self.low, self.high = low, max(low, high)
+        # A row passes an OR group when the index puts it in one of the group's ranges or
+        # another of its filters matches: only rows outside those ranges need testing.
+        self.rejected: set[int] = set()
+        for rest, intervals in unindexed:
+            for start, stop in _outside(self.low, self.high, intervals):
+                for i in range(start, stop):
+                    row = self.rows[i]
+                    if i not in self.rejected and not any(
+                        matches(c, ordered.value_of(row, c.field)) for c in rest
+                    ):
+                        self.rejected.add(i)
+        self.total = self.high - self.low - len(self.rejected)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, span: slice) -> list[Any]:
+        start, stop, _ = span.indices(self.total)
+        if not self.rejected:
+            return self.rows[self.low + start : self.low + stop]
+        kept = (i for i in range(self.low, self.high) if i not in self.rejected)
+        return [self.rows[i] for i in itertools.islice(kept, start, stop)]
+
+
+def _outside(low: int, high: int, intervals: list[Interval]) -> list[Interval]:
+    """The parts of [low, high) that none of ``intervals`` covers."""
+    gaps, position = [], low
+    for start, stop in sorted(intervals):
+        if start > position:
+            gaps.append((position, min(start, high)))
+        position = max(position, stop)
+    if position < high:
+        gaps.append((position, high))
+    return [(a, b) for a, b in gaps if a < b]
+
+
+def page_of(selected: Selection, query: Query, behaviour: SearchBehaviour) -> tuple[list[Any], int]:
     """One page of selected rows, with Magento's paging quirks; and the total_count to report."""
     page_size = _page_size(query, behaviour)
     total = len(selected)
     if page_size is None:
-        return selected, total
+        return selected[:], total
     page = max(query.current_page or 1, 1)  # currentPage=0 is treated as 1 (#25619)
     last_page = max((total + page_size - 1) // page_size, 1)
     if page > last_page:

@@ -19,16 +19,18 @@ from tap_magento.sandbox.search import (
     InputError,
     Query,
     SearchBehaviour,
+    Selection,
+    SortedRows,
     echo_criteria,
     page_of,
     parse_fields,
     parse_query,
-    select,
     trim_fields,
 )
 from tap_magento.sandbox.store import STORE_VIEWS, Collection, SandboxStore, StoreView
 
-MAX_CACHED_SELECTIONS = 16
+MAX_CACHED_SORTS = 16
+OUT_OF_MEMORY = "Allowed memory size of 805306368 bytes exhausted (tried to allocate 20480 bytes)"
 MAINTENANCE_PAGE = "<html><body><h1>Service Temporarily Unavailable</h1></body></html>"
 
 # Search endpoints: route -> collection.
@@ -136,9 +138,12 @@ class SandboxServer:
         self.behaviour = behaviour or SearchBehaviour()
         self.faults = FaultPlan()
         self.requests: list[RequestRecord] = []
-        # A database answers page N of the same query without re-sorting the table in Python:
-        # keep the last few queries' filtered, sorted rows until their collection changes.
-        self._selections: OrderedDict[tuple[Any, ...], list[Any]] = OrderedDict()
+        # Called with each request's path and parameters before it is answered: tests change
+        # the store between a sync's requests with these.
+        self.hooks: list[Callable[[str, dict[str, str]], None]] = []
+        # A database keeps its indexes sorted: keep each sort order's sorted rows until the
+        # collection changes, instead of sorting the table again for every request.
+        self._sorted: OrderedDict[tuple[Any, ...], SortedRows] = OrderedDict()
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -172,6 +177,8 @@ class SandboxServer:
         """Return the JSON answer to one request, or raise HttpError."""
         parts = urlsplit(url)
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        for hook in self.hooks:
+            hook(parts.path, params)
         match = re.fullmatch(r"/rest(?:/([A-Za-z0-9_]+))?(/V1/.*?)/?", parts.path)
         if not match:
             raise HttpError(404, "Request does not match any route.")
@@ -238,26 +245,33 @@ class SandboxServer:
     def _page(
         self, stream: str, query: Query, view: StoreView, echo: dict[str, Any]
     ) -> dict[str, Any]:
+        depth = self.behaviour.max_page_depth
+        if depth is not None and (query.current_page or 1) > depth:
+            raise HttpError(503, OUT_OF_MEMORY)
         collection = self.store.collection(stream)
         with self.store.lock:
-            selected = self._selection(stream, collection, query, view)
-            page, total = page_of(selected, query, self.behaviour)
+            ordered = self._sorted_rows(stream, collection, query, view)
+            page, total = page_of(Selection(ordered, query.groups), query, self.behaviour)
             items = [collection.render(row, view) for row in page]
+        if self.behaviour.offset_row_seconds and query.page_size:
+            skipped = ((query.current_page or 1) - 1) * query.page_size
+            time.sleep(skipped * self.behaviour.offset_row_seconds)
         return {"items": items, "search_criteria": echo, "total_count": total}
 
-    def _selection(
+    def _sorted_rows(
         self, stream: str, collection: Collection, query: Query, view: StoreView
-    ) -> list[Any]:
-        key = (stream, view.code, query.groups, query.sort_orders, collection.version)
-        if key not in self._selections:
-            rows = list(collection.rows.values())
-            self._selections[key] = select(
-                rows, query, lambda row, name: collection.field_value(row, name, view)
+    ) -> SortedRows:
+        key = (stream, view.code, query.sort_orders, collection.version)
+        if key not in self._sorted:
+            self._sorted[key] = SortedRows(
+                collection.rows.values(),
+                query.sort_orders,
+                lambda row, name: collection.field_value(row, name, view),
             )
-            while len(self._selections) > MAX_CACHED_SELECTIONS:
-                self._selections.popitem(last=False)
-        self._selections.move_to_end(key)
-        return self._selections[key]
+            while len(self._sorted) > MAX_CACHED_SORTS:
+                self._sorted.popitem(last=False)
+        self._sorted.move_to_end(key)
+        return self._sorted[key]
 
     def _store_configs(self, route: str, params: dict[str, str], view: StoreView) -> list[Any]:
         codes = [v for k, v in params.items() if k.startswith("storeCodes")]

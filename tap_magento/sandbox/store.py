@@ -40,6 +40,7 @@ STORE_VIEWS = (
 )
 WEBSITES = ((0, "admin", "Admin", 0), (1, "base", "Main Website", 1), (2, "b2b", "B2B Website", 2))
 SOURCES = ("default", "eu_warehouse")
+EAV = {"entity_id": "id"}
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,22 @@ class Collection:
     version: int = 0  # bumped on every change, so cached query results know they are stale
     # Fills in what a row does not hold (nested parts, store-view values); edits in place.
     render_extra: Callable[[Row, StoreView], None] | None = None
+    # searchCriteria field names that mean another field: EAV entities answer ``id`` but
+    # filter and sort on their table's ``entity_id`` column.
+    aliases: dict[str, str] = field(default_factory=dict)
+    lean: bool = False  # records hold only the row's own fields: for very large test stores
 
     def add(self, row: Row) -> None:
         self.rows[self.key(row)] = row
         self.version += 1
 
+    def remove(self, key: Any) -> None:
+        del self.rows[key]
+        self.version += 1
+
     def render(self, row: Row, view: StoreView) -> Row:
+        if self.lean:
+            return dict(row)
         record: Row = json.loads(template_json(self.stream))
         record.update(row)
         if self.render_extra is not None:
@@ -76,6 +87,7 @@ class Collection:
 
     def field_value(self, row: Row, name: str, view: StoreView) -> Any:
         """A top-level field's value without rendering the whole record when possible."""
+        name = self.aliases.get(name, name)
         if name in row:
             return row[name]
         return self.render(row, view).get(name)
@@ -84,9 +96,10 @@ class Collection:
 class SandboxStore:
     """All collections of one generated store, safe to read and change from several threads."""
 
-    def __init__(self, size: StoreSize | None = None, seed: int = 42) -> None:
+    def __init__(self, size: StoreSize | None = None, seed: int = 42, lean: bool = False) -> None:
         self.size = size or StoreSize()
         self.seed = seed
+        self.lean = lean
         self.lock = threading.RLock()
         self.views = {view.code: view for view in STORE_VIEWS}
         self.collections: dict[str, Collection] = {}
@@ -116,6 +129,11 @@ class SandboxStore:
                 row["updated_at"] = to_magento(moment)
             return row
 
+    def delete(self, stream: str, key: Any) -> None:
+        """Remove a record, as deleting a product or emptying a source does."""
+        with self.lock:
+            self.collections[stream].remove(key)
+
 
 class _Generator:
     """Fills a SandboxStore. Every value comes from one seeded RNG, so a seed is a store."""
@@ -127,10 +145,10 @@ class _Generator:
     def generate(self) -> None:
         size = self.store.size
         add = self._collection
-        products = add("products", lambda r: r["id"], render_extra=_product_scope)
+        products = add("products", lambda r: r["id"], render_extra=_product_scope, aliases=EAV)
         for pid in range(1, size.products + 1):
             products.add(self._product(pid))
-        customers = add("customers", lambda r: r["id"])
+        customers = add("customers", lambda r: r["id"], aliases=EAV)
         for cid in range(1, size.customers + 1):
             customers.add(self._customer(cid))
         orders = add("orders", lambda r: r["entity_id"], render_extra=_order_items)
@@ -144,7 +162,7 @@ class _Generator:
                 invoices.add({**invoice, "total_qty": 1})
                 if self.rng.random() < 0.2:
                     credit_memos.add(self._sales_document(len(credit_memos.rows) + 1, order))
-        categories = add("categories", lambda r: r["id"])
+        categories = add("categories", lambda r: r["id"], aliases=EAV)
         for cat_id in range(1, size.categories + 1):
             categories.add(self._category(cat_id))
         rules = add("sales_rules", lambda r: r["rule_id"])
@@ -167,7 +185,7 @@ class _Generator:
             configs.add(_store_config(view))
 
     def _collection(self, stream: str, key: Callable[[Row], Any], **kwargs: Any) -> Collection:
-        collection = Collection(stream, key, **kwargs)
+        collection = Collection(stream, key, lean=self.store.lean, **kwargs)
         self.store.collections[stream] = collection
         return collection
 
