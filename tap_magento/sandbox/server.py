@@ -316,6 +316,9 @@ def _error_body(message: str, parameters: Any) -> bytes:
 def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real store behind nginx
+        # Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm
+        # and the client's delayed ACK hold every response back about 40 ms.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             self._handle()
