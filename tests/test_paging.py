@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import pytest
@@ -44,7 +45,7 @@ def test_paging_ends_right_whatever_the_store_answers_past_the_end(
         assert order_pages[0] == 1 and 0 not in order_pages
         deepest = 1 if mode == "keyset" else 4
         assert max(order_pages) == deepest
-        for previous, page in zip(order_pages, order_pages[1:], strict=False):
+        for previous, page in itertools.pairwise(order_pages):
             assert page in (1, previous + 1)
         # 10 full pages; at most one request past the end to confirm it.
         assert len(order_pages) <= 11
