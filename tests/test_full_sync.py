@@ -91,3 +91,33 @@ def test_timestamps_are_rfc3339_utc(full_sync) -> None:
     assert order["updated_at"] == stored["updated_at"].replace(" ", "T") + "+00:00"
     assert order["items"][0]["created_at"].endswith("+00:00")
     assert result.schemas["orders"]["properties"]["updated_at"]["format"] == "date-time"
+
+
+FULL_TABLE = ["sales_rules", "coupons", "websites", "source_items", "stock_items", "store_configs"]
+
+
+def test_full_table_streams_are_versioned_so_targets_can_drop_deleted_rows(server) -> None:
+    first = sync(bearer_config(server), streams=[*FULL_TABLE, "orders"])
+    for stream in FULL_TABLE:
+        messages = [m for m in first.messages if m.get("stream") == stream]
+        kinds = [m["type"] for m in messages]
+        activate = messages[kinds.index("ACTIVATE_VERSION")]
+        assert kinds.index("ACTIVATE_VERSION") < kinds.index("RECORD"), stream
+        versions = {m["version"] for m in messages if m["type"] == "RECORD"}
+        assert versions == {activate["version"]}, stream
+    assert not [m for m in first.messages
+                if m["type"] == "ACTIVATE_VERSION" and m["stream"] == "orders"]  # fmt: skip
+
+    emptied = ("SKU-000003", "eu_warehouse")
+    server.store.delete("source_items", emptied)
+    second = sync(bearer_config(server), streams=["source_items"])
+    keys = {(r["sku"], r["source_code"]) for r in second.records["source_items"]}
+    assert emptied not in keys
+    assert len(keys) == len(server.store.records("source_items"))
+    assert [m["type"] for m in second.messages].count("ACTIVATE_VERSION") == 1
+
+
+def test_activate_version_messages_can_be_switched_off(server) -> None:
+    result = sync(bearer_config(server, emit_activate_version_messages=False), streams=FULL_TABLE)
+    assert "ACTIVATE_VERSION" not in {m["type"] for m in result.messages}
+    assert all(len(result.records[stream]) > 0 for stream in FULL_TABLE)

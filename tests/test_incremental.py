@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
 
-from tap_magento.sandbox.server import SandboxServer
+import pytest
+from singer_sdk.exceptions import FatalAPIError
+
+from tap_magento.sandbox.server import Fault, SandboxServer
 from tests.conftest import bearer_config, magento_to_rfc3339, sync
 
 INCREMENTAL = ["orders", "customers", "invoices", "credit_memos", "categories", "products"]
@@ -121,3 +125,66 @@ def test_eav_entities_sort_on_their_entity_id_column(server: SandboxServer) -> N
         if k.startswith("searchCriteria[sortOrders]") and k.endswith("[field]")
     ]
     assert sorts == ["updated_at", "entity_id"]
+
+
+def _orders_bookmark(result) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(_bookmark(result.final_state, "orders"))
+
+
+def test_a_late_commit_inside_the_lookback_is_picked_up(server: SandboxServer) -> None:
+    """Magento stamps updated_at when a transaction starts; it may commit after a run read past."""
+    first = sync(bearer_config(server), streams=["orders"])
+    started_before_bookmark = _orders_bookmark(first) - datetime.timedelta(seconds=60)
+    server.store.touch("orders", 123, when=started_before_bookmark, status="late")
+
+    with_lookback = sync(bearer_config(server), first.final_state, ["orders"])
+    without = sync(bearer_config(server, lookback_seconds=0), first.final_state, ["orders"])
+
+    late = [r for r in with_lookback.records["orders"] if r["entity_id"] == 123]
+    assert [r["status"] for r in late] == ["late"]
+    assert 123 not in {r["entity_id"] for r in without.records["orders"]}
+
+
+def test_lookback_never_reaches_before_start_date(server: SandboxServer) -> None:
+    start = "2024-06-01T00:00:00+00:00"
+    sync(bearer_config(server, start_date=start, lookback_seconds=86_400),
+         {"bookmarks": {"orders": {"replication_key": "updated_at",
+                                   "replication_key_value": start}}}, ["orders"])  # fmt: skip
+    first = next(r.params for r in server.requests if r.path == "/rest/V1/orders")
+    assert "2024-06-01 00:00:00" in first.values()
+
+
+def test_changes_after_the_run_started_are_left_for_the_next_run(server: SandboxServer) -> None:
+    """A fixed upper bound: a busy store cannot keep one run chasing its own changes."""
+    moved = []
+
+    def change_during_the_sync(path: str, params: dict[str, str]) -> None:
+        if path == "/rest/V1/orders" and not moved:
+            later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)
+            moved.append(server.store.touch("orders", 5, when=later)["updated_at"])
+
+    server.hooks.append(change_during_the_sync)
+    result = sync(bearer_config(server, page_size=50), streams=["orders"])
+
+    assert 5 not in {r["entity_id"] for r in result.records["orders"]}
+    upper_bounds = {
+        value
+        for r in server.requests
+        if r.path == "/rest/V1/orders"
+        for name, value in r.params.items()
+        if value == "lteq" and name.endswith("[conditionType]")
+        for value in [r.params[name.replace("[conditionType]", "[value]")]]
+    }
+    assert len(upper_bounds) == 1, "one upper bound for the whole run"
+    assert upper_bounds.pop() < moved[0]
+    assert _bookmark(result.final_state, "orders") < magento_to_rfc3339(moved[0])
+
+
+def test_a_store_that_ignores_the_sort_order_stops_the_sync(server: SandboxServer) -> None:
+    """Keyset paging and bookmarks rely on the store's sort: out of order, records could be lost."""
+    unsorted = {"items": [{"entity_id": 2, "updated_at": "2025-02-01 00:00:00"},
+                          {"entity_id": 1, "updated_at": "2025-01-01 00:00:00"}],
+                "total_count": 2}  # fmt: skip
+    server.faults.add(Fault(path="/V1/orders", status=200, body=json.dumps(unsorted)))
+    with pytest.raises(FatalAPIError, match="ignores sortOrders"):
+        sync(bearer_config(server), streams=["orders"])

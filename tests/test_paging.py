@@ -6,7 +6,16 @@ import itertools
 import logging
 
 import pytest
+import requests
 
+from tap_magento.paging import (
+    Cursor,
+    Page,
+    PagingStalled,
+    WindowPaginator,
+    position_of,
+    primary_key_of,
+)
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.store import StoreSize
 from tests.conftest import bearer_config, make_server, sync
@@ -86,3 +95,15 @@ def test_small_page_size_reads_everything_exactly_once(mode) -> None:
         result = sync(bearer_config(server, page_size=7, **MODES[mode]), streams=["orders"])
         ids = [r["entity_id"] for r in result.records["orders"]]
         assert sorted(ids) == sorted(r["entity_id"] for r in server.store.records("orders"))
+
+
+def test_a_store_that_ignores_the_cursor_stops_the_pass_instead_of_looping() -> None:
+    pager = WindowPaginator(2, primary_key_of(["id"]), position_of(["t", "id"]), 1)
+    response = requests.Response()
+    pager.fresh_records(Page([{"id": 1, "t": "a"}, {"id": 2, "t": "a"}], None))
+    pager.advance(response)
+    assert pager.current_value == Cursor(("a", "2"), 1)
+    # The next window ends on the same record: the store did not apply the cursor's filter.
+    pager.fresh_records(Page([{"id": 3, "t": "a"}, {"id": 2, "t": "a"}], None))
+    with pytest.raises(PagingStalled, match="ignores the filter"):
+        pager.advance(response)
