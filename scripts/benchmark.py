@@ -1,9 +1,13 @@
 """Measure a sync against the sandbox store: time, records/s, requests, peak memory.
 
     python scripts/benchmark.py --orders 100000 --page-size 300
+    python scripts/benchmark.py --orders 100000 --page-size 100 --lean --offset-row-us 2 \
+        --paging page-numbers     # or keyset (the default), or windows
 
 The sandbox runs in this process; the tap runs as its own process (``tap-magento``), reading only
-the orders stream, with its Singer output counted and thrown away.
+one stream, with its Singer output counted and thrown away. ``--offset-row-us`` makes the sandbox
+spend that long per row an SQL OFFSET skips, as MySQL reads and discards them; the script then
+prints how the store's time per request grows through the sync.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tap_magento.sandbox.server import SandboxServer
+from tap_magento.sandbox.search import SearchBehaviour
+from tap_magento.sandbox.server import RequestRecord, SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 
 
@@ -26,12 +31,16 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=300)
     parser.add_argument("--stream", default="orders")
+    parser.add_argument("--paging", choices=sorted(PAGING), default="keyset")
+    parser.add_argument("--offset-row-us", type=float, default=0.0)
+    parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    store = SandboxStore(StoreSize(orders=args.orders))
+    store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
     print(f"sandbox store with {args.orders} orders built in {time.perf_counter() - started:.1f}s")
-    with SandboxServer(store) as server, tempfile.TemporaryDirectory() as tmp:
+    behaviour = SearchBehaviour(offset_row_seconds=args.offset_row_us / 1e6)
+    with SandboxServer(store, behaviour=behaviour) as server, tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.json"
         config.write_text(
             json.dumps(
@@ -39,6 +48,7 @@ def main() -> None:
                     "store_url": server.url,
                     "access_token": server.auth.credentials.access_token,
                     "page_size": args.page_size,
+                    **PAGING[args.paging],
                 }
             )
         )
@@ -55,11 +65,34 @@ def main() -> None:
             records = sum(1 for line in tap.stdout if line.startswith(b'{"type":"RECORD"'))
         elapsed = time.perf_counter() - started
         peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        requests = len([r for r in server.requests if r.status == 200])
+        answered = [
+            r for r in server.requests if r.status == 200 and r.path != "/rest/V1/store/websites"
+        ]
     print(f"tap exit code: {tap.returncode}")
-    print(f"{args.stream}: {records} records, {requests} requests, page_size {args.page_size}")
+    print(f"{args.stream}: {records} records, {len(answered)} requests, "
+          f"page_size {args.page_size}, paging {args.paging}")  # fmt: skip
     print(f"time: {elapsed:.1f}s = {records / elapsed:.0f} records/s")
     print(f"tap peak memory (max RSS): {peak_mib:.0f} MiB")
+    _print_time_by_depth(answered)
+
+
+PAGING = {
+    "keyset": {"keyset_paging": True},
+    "windows": {"keyset_paging": False, "max_pages_per_window": 200},
+    "page-numbers": {"keyset_paging": False, "max_pages_per_window": 1_000_000},
+}
+
+
+def _print_time_by_depth(answered: list[RequestRecord], parts: int = 10) -> None:
+    """The store's mean time per request in each tenth of the sync, and the deepest page."""
+    print("part of the sync | requests | deepest currentPage | store ms per request")
+    size = max(1, -(-len(answered) // parts))
+    for start in range(0, len(answered), size):
+        chunk = answered[start : start + size]
+        pages = [int(r.params.get("searchCriteria[currentPage]") or r.params.get("currentPage")
+                     or 1) for r in chunk]  # fmt: skip
+        mean_ms = 1000 * sum(r.seconds for r in chunk) / len(chunk)
+        print(f"{start // size + 1:>2}/{parts} | {len(chunk)} | {max(pages)} | {mean_ms:.1f}")
 
 
 def _catalog_selecting(config: Path, stream: str) -> str:

@@ -30,6 +30,19 @@ def main(argv: list[str] | None = None) -> None:
         "--max-page-size", type=int, default=None, help="enable input limits: refuse larger pages"
     )
     parser.add_argument(
+        "--max-page-depth",
+        type=int,
+        default=None,
+        help="answer pages deeper than this with 503, as big stores run out of memory",
+    )
+    parser.add_argument(
+        "--offset-row-us",
+        type=float,
+        default=0.0,
+        help="microseconds per row an SQL OFFSET skips, to model deep pages' cost",
+    )
+    parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
+    parser.add_argument(
         "--no-bearer",
         action="store_true",
         help="refuse integration tokens as Bearer (Magento 2.4.4+ default)",
@@ -39,11 +52,17 @@ def main(argv: list[str] | None = None) -> None:
     store = SandboxStore(
         StoreSize(orders=args.orders, products=args.products, customers=args.customers),
         seed=args.seed,
+        lean=args.lean,
     )
     server = SandboxServer(
         store,
         auth=SandboxAuth(policy=AuthPolicy(integration_as_bearer=not args.no_bearer)),
-        behaviour=SearchBehaviour(past_end=args.past_end, max_page_size=args.max_page_size),
+        behaviour=SearchBehaviour(
+            past_end=args.past_end,
+            max_page_size=args.max_page_size,
+            max_page_depth=args.max_page_depth,
+            offset_row_seconds=args.offset_row_us / 1e6,
+        ),
         host=args.host,
         port=args.port,
     )

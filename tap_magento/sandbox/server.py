@@ -90,6 +90,7 @@ class RequestRecord:
     path: str
     params: dict[str, str]
     status: int
+    seconds: float = 0.0  # from reading the request to the response sent
 
 
 class FaultPlan:
@@ -330,6 +331,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             """Quiet: tests read ``server.requests`` instead of stderr."""
 
         def _handle(self) -> None:
+            self._started = time.perf_counter()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             fault = server.faults.match(self.path)
@@ -365,6 +367,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         def _record(self, status: int) -> None:
             parts = urlsplit(self.path)
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
-            server.requests.append(RequestRecord(self.command, parts.path, params, status))
+            seconds = time.perf_counter() - self._started
+            server.requests.append(RequestRecord(self.command, parts.path, params, status, seconds))
 
     return Handler
