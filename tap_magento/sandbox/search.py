@@ -228,38 +228,42 @@ class SortedRows:
         if sort_orders and sort_orders[0][1] == "ASC":
             self.indexed = sort_orders[0][0]
             self.keys = [_sort_key(value_of(row, self.indexed)) for row in self.rows]
+        # NULLs sort first and match no comparison; the rest are numbers (1) or text (2).
+        self.first_not_null = bisect.bisect_right(self.keys, _sort_key(None))
+        self.kind = self.keys[self.first_not_null][0] if self.first_not_null < len(self.keys) else 0
 
     def interval(self, condition: Condition) -> Interval | None:
         """The rows ``condition`` keeps, as one index range; None when the index cannot tell."""
-        if condition.field != self.indexed or not self.keys:
+        kind = RANGE_KINDS.get(condition.condition_type)
+        key = self._literal_key(condition.value) if condition.field == self.indexed else None
+        if kind is None or key is None:
             return None
-        key = self._literal_key(condition.value)
-        if key is None:
-            return None
-        keys, end = self.keys, len(self.keys)
-        first = bisect.bisect_right(keys, _sort_key(None))  # NULL matches no comparison
-        ranges = {
-            "eq": lambda: (bisect.bisect_left(keys, key), bisect.bisect_right(keys, key)),
-            "gt": lambda: (bisect.bisect_right(keys, key), end),
-            "gteq": lambda: (bisect.bisect_left(keys, key), end),
-            "lt": lambda: (first, bisect.bisect_left(keys, key)),
-            "lteq": lambda: (first, bisect.bisect_right(keys, key)),
-        }
-        aliases = {"moreq": "gteq", "from": "gteq", "to": "lteq"}
-        compute = ranges.get(aliases.get(condition.condition_type, condition.condition_type))
-        if compute is None:
-            return None
-        low, high = compute()
-        return max(low, first), high
+        keys = self.keys
+        if kind == "eq":
+            return bisect.bisect_left(keys, key), bisect.bisect_right(keys, key)
+        if kind == "gt":
+            return bisect.bisect_right(keys, key), len(keys)
+        if kind == "gteq":
+            return bisect.bisect_left(keys, key), len(keys)
+        if kind == "lt":
+            return self.first_not_null, bisect.bisect_left(keys, key)
+        return self.first_not_null, bisect.bisect_right(keys, key)  # lteq
 
     def _literal_key(self, literal: str) -> tuple[int, Any] | None:
-        kind = next((k[0] for k in self.keys if k[0] != 0), None)
-        if kind == 1:
+        """The condition's value as an index key, compared as the column's values are."""
+        if self.kind == 1:
             try:
                 return (1, float(literal))
             except ValueError:
                 return None
-        return (2, literal.lower()) if kind == 2 else None
+        return (2, literal.lower()) if self.kind == 2 else None
+
+
+# Condition types a sorted index answers as one range, by the comparison they make.
+RANGE_KINDS = {
+    "eq": "eq", "gt": "gt", "gteq": "gteq", "moreq": "gteq", "from": "gteq",
+    "lt": "lt", "lteq": "lteq", "to": "lteq",
+}  # fmt: skip
 
 
 class Selection:
