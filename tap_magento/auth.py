@@ -11,7 +11,9 @@ from requests.auth import AuthBase
 from requests_oauthlib import OAuth1
 from singer_sdk.exceptions import FatalAPIError
 
+from tap_magento.diagnosis import network_reason, store_message, tls_message
 from tap_magento.errors import config_error
+from tap_magento.redaction import protect
 
 # Both libraries log the signed Authorization header (consumer key, token) at DEBUG.
 for _name in ("requests_oauthlib", "oauthlib"):
@@ -97,8 +99,10 @@ class AdminToken(AuthBase):
                 timeout=self._timeout,
                 headers={"User-Agent": self._user_agent, "Accept": "application/json"},
             )
+        except requests.exceptions.SSLError as exc:
+            raise FatalAPIError(tls_message(exc)) from None
         except requests.RequestException as exc:
-            msg = f"Could not reach {self._login_url} to get an admin token: {type(exc).__name__}"
+            msg = f"Could not reach {self._login_url} to get an admin token: {network_reason(exc)}"
             raise FatalAPIError(msg) from None
         message = store_message(response)
         if response.status_code == 401 and "2fa" in message.lower():
@@ -121,6 +125,7 @@ class AdminToken(AuthBase):
         if not isinstance(token, str) or not token:
             msg = f"{self._login_url} did not answer with a token (is this a Magento store?)"
             raise FatalAPIError(msg)
+        protect(token)
         return token
 
 
@@ -164,22 +169,3 @@ def authenticator_for(
         "consumer_secret, access_token and access_token_secret."
     )
     raise config_error(msg)
-
-
-def store_message(response: requests.Response) -> str:
-    """Magento's error message with its ``%name`` / ``%1`` placeholders filled in."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200].strip()
-    if not isinstance(body, dict) or "message" not in body:
-        return str(body)[:200]
-    message = str(body["message"])
-    parameters = body.get("parameters")
-    if isinstance(parameters, dict):
-        for name, value in parameters.items():
-            message = message.replace(f"%{name}", str(value))
-    elif isinstance(parameters, list):
-        for index, value in enumerate(parameters, start=1):
-            message = message.replace(f"%{index}", str(value))
-    return message

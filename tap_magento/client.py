@@ -5,12 +5,12 @@ from __future__ import annotations
 import decimal
 import json
 import math
-import re
-from collections.abc import Generator
+from collections import Counter
+from collections.abc import Callable, Generator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlsplit
 
+import backoff
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
@@ -18,18 +18,18 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_magento import schemas
-from tap_magento.auth import store_message
-from tap_magento.errors import PageSizeRefused
+from tap_magento.diagnosis import error_message, network_reason, not_json_message, raise_for_answer
+from tap_magento.retry import RETRIED_ERRORS, cause_of
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
 if TYPE_CHECKING:
+    from backoff.types import Details
     from requests.auth import AuthBase
     from singer_sdk.helpers.types import Context
 
     from tap_magento.connection import MagentoConnection
 
-MAX_RETRY_WAIT_SECONDS = 60
-PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
+RequestFunc = Callable[..., requests.Response]
 
 
 class MagentoStream(RESTStream[Any]):
@@ -62,63 +62,67 @@ class MagentoStream(RESTStream[Any]):
     # --- answers ------------------------------------------------------------------------------
 
     def validate_response(self, response: requests.Response) -> None:
-        status = response.status_code
-        if status == 400 and (refusal := PAGE_SIZE_REFUSAL.search(store_message(response))):
-            raise PageSizeRefused(int(refusal.group(1)), self.response_error_message(response))
-        if status == 401:
-            raise FatalAPIError(self._unauthorized_message(response))
-        if status in self.extra_retry_statuses or status >= 500:
-            raise RetriableAPIError(self.response_error_message(response), response)
-        if status >= 400:
-            raise FatalAPIError(self.response_error_message(response))
-        if "html" in response.headers.get("Content-Type", ""):
-            raise FatalAPIError(self._not_json_message(response))
+        raise_for_answer(response, self.connection.credentials, self.connection.user_agent)
+        self.connection.accepted()
 
     def response_error_message(self, response: requests.Response) -> str:
-        """Status, request path and the store's own message; never the query or headers."""
-        body = (
-            "an HTML page (maintenance, WAF or CDN?)"
-            if "html" in response.headers.get("Content-Type", "")
-            else repr(store_message(response))
-        )
-        return (
-            f"{response.status_code} {response.reason} for {self._request_line(response)}: {body}"
-        )
+        return error_message(response)
 
     def decode(self, response: requests.Response) -> Any:
         """The response body as JSON; a clear error when the store sent something else."""
         try:
             return json.loads(response.content, parse_float=decimal.Decimal)
         except ValueError:
-            raise FatalAPIError(self._not_json_message(response)) from None
-
-    def _unauthorized_message(self, response: requests.Response) -> str:
-        method = getattr(self.authenticator, "method", "the configured credentials")
-        return (
-            f"401 for {self._request_line(response)}: {store_message(response)!r}. The store "
-            f"refused {method}: check the credentials, that the integration or admin role has "
-            "this API resource, and (Magento 2.4.4+) that integration tokens are allowed as "
-            "Bearer tokens; otherwise use OAuth 1.0a (consumer_key, consumer_secret, "
-            "access_token, access_token_secret)."
-        )
-
-    def _not_json_message(self, response: requests.Response) -> str:
-        content_type = response.headers.get("Content-Type", "no content type")
-        return (
-            f"Expected JSON from {self._request_line(response)} but got {content_type} "
-            f"({len(response.content)} bytes): a maintenance page, WAF or CDN answered "
-            "instead of Magento, or store_url is not the store's base URL."
-        )
-
-    @staticmethod
-    def _request_line(response: requests.Response) -> str:
-        method = response.request.method if response.request is not None else "GET"
-        return f"{method} {urlsplit(response.url).path}"
+            raise FatalAPIError(not_json_message(response, self.connection.user_agent)) from None
 
     # --- retries ------------------------------------------------------------------------------
 
+    def request_decorator(self, func: RequestFunc) -> RequestFunc:
+        """Pace every attempt, and retry by cause (``retry.RULES``) instead of one schedule."""
+
+        def paced(*args: Any, **kwargs: Any) -> requests.Response:
+            self.connection.pacer.wait_turn()
+            return func(*args, **kwargs)
+
+        retrying: RequestFunc = backoff.on_exception(
+            self.backoff_wait_generator,
+            RETRIED_ERRORS,
+            max_tries=None,  # the schedule decides, per cause
+            jitter=None,  # the schedule jitters its own waits, not the store's Retry-After
+            on_backoff=self.backoff_handler,
+            logger=None,  # backoff_handler logs; backoff's own give-up line would be noise
+        )(paced)
+        return retrying
+
     def backoff_wait_generator(self) -> Generator[float, Any, None]:
-        return retry_waits()
+        return self.connection.retry_policy.waits(self.server_error_tries)
+
+    @property
+    def server_error_tries(self) -> int | None:
+        """How often to try a request that fails with 500; None: as ``retry.RULES`` says."""
+        return None
+
+    def backoff_handler(self, details: Details) -> None:
+        error = details.get("exception")
+        cause = cause_of(error) if error is not None else None
+        label = cause.value if cause is not None else "failure"
+        self.retries[label] += 1
+        self.logger.warning(
+            "%s: retry %d in %.1f s after %s",
+            self.name, details["tries"], details.get("wait", 0.0), _one_line(error),
+        )  # fmt: skip
+
+    @cached_property
+    def retries(self) -> Counter[str]:
+        """Retries so far in this pass, by cause, for the end-of-stream summary."""
+        return Counter()
+
+    def retry_summary(self) -> str:
+        total = sum(self.retries.values())
+        if not total:
+            return "no retries"
+        causes = ", ".join(f"{count} {cause}" for cause, count in self.retries.most_common())
+        return f"{total} retries ({causes})"
 
     # --- records ------------------------------------------------------------------------------
 
@@ -130,26 +134,7 @@ class MagentoStream(RESTStream[Any]):
         return convert_timestamps(row, self.timestamp_plan)
 
 
-def retry_waits(cap: float = MAX_RETRY_WAIT_SECONDS) -> Generator[float, Any, None]:
-    """Exponential waits (1, 2, 4 ... seconds), or the store's ``Retry-After`` when it sends one.
-
-    ``backoff`` primes the generator with ``send(None)`` and then sends each failure's exception.
-    """
-    attempt = 0
-    exception = yield 0
-    while True:
-        retry_after = _retry_after_seconds(exception)
-        wait = retry_after if retry_after is not None else 2.0**attempt
-        attempt += 1
-        exception = yield min(wait, cap)
-
-
-def _retry_after_seconds(exception: Any) -> float | None:
-    response = getattr(exception, "response", None)
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After")
-    try:
-        return max(float(value), 0.0) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: rare from Magento's CDNs; fall back to exponential
+def _one_line(error: BaseException | None) -> str:
+    if isinstance(error, RetriableAPIError):
+        return str(error)
+    return f"{type(error).__name__}: {network_reason(error)}" if error else "a failure"

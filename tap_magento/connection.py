@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
 
-from tap_magento.auth import authenticator_for
+from tap_magento.auth import BearerToken, authenticator_for
+from tap_magento.diagnosis import Credentials
 from tap_magento.errors import config_error
+from tap_magento.redaction import protect
+from tap_magento.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from tap_magento.sandbox.server import SandboxServer
 
 SANDBOX = "sandbox"
+SECRET_SETTINGS = ("access_token", "access_token_secret", "consumer_key", "consumer_secret",
+                   "password")  # fmt: skip
 
 
 def rest_url(store_url: str) -> str:
     """``https://shop.example.com[/][rest][/]`` -> ``https://shop.example.com/rest``."""
     parts = urlsplit(store_url.strip())
+    if "@" in parts.netloc:
+        protect(parts.password)
+        msg = (
+            "store_url must not hold a user name or password: put credentials in their own "
+            "settings (access_token, username and password, or the OAuth 1.0a keys)."
+        )
+        raise config_error(msg)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         msg = (
             f"store_url must be the store's base URL with scheme and host, e.g. "
@@ -50,13 +64,33 @@ class PageSizeLimit:
         self.store_maximum = maximum
 
 
+class RequestPacer:
+    """Keeps ``min_request_interval`` seconds between the starts of consecutive requests."""
+
+    def __init__(self, min_interval: float) -> None:
+        self.min_interval = min_interval
+        self._next_start = 0.0
+        self._lock = threading.Lock()
+
+    def wait_turn(self) -> None:
+        if self.min_interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start)
+            self._next_start = start + self.min_interval
+        if start > now:
+            time.sleep(start - now)
+
+
 class MagentoConnection:
-    """One store's REST root, authenticator and learnt limits."""
+    """One store's REST root, credentials, learnt limits and manners (retries, pacing)."""
 
     def __init__(self, config: Mapping[str, Any], logger: logging.Logger) -> None:
         self.sandbox: SandboxServer | None = None
         if config.get("store_url") == SANDBOX:
             config = self._start_sandbox(config, logger)
+        protect(*(str(config.get(name) or "") for name in SECRET_SETTINGS))
         self.rest_url = rest_url(str(config.get("store_url", "")))
         # The SDK fills in every setting's default before we get here.
         self.timeout = float(config["request_timeout"])
@@ -64,12 +98,19 @@ class MagentoConnection:
         self.auth: AuthBase = authenticator_for(
             config, self.rest_url, self.timeout, self.user_agent
         )
-        self.page_size = PageSizeLimit(int(config["page_size"]))
-        logger.info(
-            "Connecting to %s with %s",
-            self.rest_url,
-            getattr(self.auth, "method", type(self.auth).__name__),
+        self.credentials = Credentials(
+            method=getattr(self.auth, "method", type(self.auth).__name__),
+            bearer_integration_token=isinstance(self.auth, BearerToken),
         )
+        self.page_size = PageSizeLimit(int(config["page_size"]))
+        self.retry_policy = RetryPolicy(float(config["max_wait_seconds"]))
+        self.pacer = RequestPacer(float(config["min_request_interval"]))
+        logger.info("Connecting to %s with %s", self.rest_url, self.credentials.method)
+
+    def accepted(self) -> None:
+        """The store answered a request: from now on a 401 cannot mean wrong credentials."""
+        if not self.credentials.proven:
+            self.credentials = replace(self.credentials, proven=True)
 
     def _start_sandbox(self, config: Mapping[str, Any], logger: logging.Logger) -> dict[str, Any]:
         """``store_url: sandbox`` runs the bundled demo store in this process for this run."""

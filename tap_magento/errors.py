@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
 
 def config_error(message: str) -> ConfigValidationError:
@@ -16,3 +16,12 @@ class PageSizeRefused(FatalAPIError):
     def __init__(self, maximum: int, message: str) -> None:
         super().__init__(message)
         self.maximum = maximum
+
+
+class UnreadableRecords(RetriableAPIError):
+    """The store could not render what was asked for: a 500, or a 404 for a missing entity.
+
+    Magento fails a whole page when one of its records cannot be rendered (MAGENTO_REST.md),
+    every time it is asked. A 500 is retried a few times; if it persists, list streams narrow
+    the page down to the one record at fault.
+    """

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,8 +19,15 @@ from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import SinglePagePaginator
 
 from tap_magento.client import MagentoStream
-from tap_magento.errors import PageSizeRefused
-from tap_magento.paging import Cursor, Page, WindowPaginator, position_of, primary_key_of
+from tap_magento.errors import PageSizeRefused, UnreadableRecords
+from tap_magento.paging import (
+    Cursor,
+    Page,
+    Skipped,
+    WindowPaginator,
+    position_of,
+    primary_key_of,
+)
 from tap_magento.search_criteria import (
     Filter,
     FilterGroup,
@@ -38,7 +46,11 @@ DEFAULT_STORE_CODE = "default"
 
 
 class PagedStream(MagentoStream):
-    """A list answered as ``{"items": [...], "total_count": N}``, one numbered page at a time."""
+    """A list answered as ``{"items": [...], "total_count": N}``, one numbered page at a time.
+
+    A page the store cannot render (``UnreadableRecords``) is handed back to the paginator,
+    which narrows it down to the record at fault; the pass then goes on from there.
+    """
 
     _pager: WindowPaginator | None = None
     # The store's own unique key for one record in a response (the primary key minus what the
@@ -49,25 +61,41 @@ class PagedStream(MagentoStream):
     def unique_key(self) -> tuple[str, ...]:
         return self.record_key or tuple(self.primary_keys or ())
 
-    def page_params(
-        self, context: Context | None, cursor: Cursor, page_size: int
-    ) -> dict[str, Any]:
+    @property
+    def identity_fields(self) -> tuple[str, ...]:
+        """What names a record the store cannot render (asked for with ``fields``)."""
+        return self.unique_key
+
+    def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         raise NotImplementedError
 
     def new_paginator(self, page_size: int) -> WindowPaginator:
-        return WindowPaginator(page_size, primary_key_of(self.unique_key))
+        return WindowPaginator(
+            page_size, primary_key_of(self.unique_key), on_skip=self._record_skipped
+        )
 
     def get_new_paginator(self) -> WindowPaginator:
         # Kept on the stream because parse_response must see the pager: the SDK parses a page
-        # (and yields its records) before it asks the paginator whether to go on.
-        self._pager = self.new_paginator(self.connection.page_size.value)
+        # (and yields its records) before it asks the paginator whether to go on. A pager
+        # left unfinished by an unreadable page is handed back to go on where it stopped.
+        if self._pager is None or self._pager.finished:
+            self._pager = self.new_paginator(self.connection.page_size.value)
         return self._pager
 
     def get_url_params(
         self, context: Context | None, next_page_token: Cursor | None
     ) -> dict[str, Any]:
         assert self._pager is not None
-        return self.page_params(context, next_page_token or Cursor(), self._pager.page_size)
+        cursor = next_page_token or self._pager.current_value
+        params = self.page_params(context, cursor)
+        if cursor.identify:
+            params["fields"] = f"items[{','.join(self.identity_fields)}]"
+        return params
+
+    @property
+    def server_error_tries(self) -> int | None:
+        # While narrowing, a failing page is only halved again: retrying it would not help.
+        return 1 if self._pager is not None and self._pager.narrowing else None
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         body = self.decode(response)
@@ -81,30 +109,70 @@ class PagedStream(MagentoStream):
         yield from self._pager.fresh_records(page)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        try:
-            yield from self.request_records(context)
-        except PageSizeRefused as refusal:
-            if self._pager is None or self._pager.summary.records:
-                raise
-            self.logger.warning(
-                "The store refuses pages larger than %d records; continuing with %d "
-                "(set page_size to %d to avoid this request).",
-                refusal.maximum, refusal.maximum, refusal.maximum,
-            )  # fmt: skip
-            self.connection.page_size.lower_to(refusal.maximum)
-            yield from self.request_records(context)
+        self._pager = None
+        self.retries.clear()
+        while True:
+            try:
+                yield from self.request_records(context)
+                break
+            except PageSizeRefused as refusal:
+                if self._pager is None or self._pager.summary.records:
+                    raise
+                self.logger.warning(
+                    "The store refuses pages larger than %d records; continuing with %d "
+                    "(set page_size to %d to avoid this request).",
+                    refusal.maximum, refusal.maximum, refusal.maximum,
+                )  # fmt: skip
+                self.connection.page_size.lower_to(refusal.maximum)
+                self._pager = None
+            except UnreadableRecords as failure:
+                if self._pager is None:
+                    raise
+                self._pager.unreadable(str(failure))
         self._log_summary(context)
+
+    def _record_skipped(self, skipped: Skipped) -> None:
+        what = self.describe(skipped)
+        if not self.config["skip_unreadable_records"]:
+            msg = (
+                f"{self.name}: the store cannot render {what} ({skipped.reason}). Fix it in "
+                "Magento, or set skip_unreadable_records to true to skip it and go on."
+            )
+            raise FatalAPIError(msg)
+        self.logger.warning(
+            "%s: skipped %s: the store cannot render it (%s)", self.name, what, skipped.reason
+        )
+
+    def describe(self, skipped: Skipped) -> str:
+        """``entity_id 7 (updated_at ...)``, or where a record the store cannot name was."""
+        if skipped.identity is not None:
+            return self._name(skipped.identity)
+        after = f"after {self._name(skipped.after)}" if skipped.after else "at the start"
+        before = f"before {self._name(skipped.before)}" if skipped.before else "at the end"
+        records = "record" if skipped.count == 1 else "records"
+        return f"{skipped.count} {records} it cannot even name, {after} and {before}"
+
+    def _name(self, record: dict[str, Any]) -> str:
+        key = ", ".join(f"{name} {record.get(name)}" for name in self.unique_key)
+        rest = [name for name in self.identity_fields if name not in self.unique_key]
+        if not rest:
+            return key
+        return f"{key} ({', '.join(f'{name} {record.get(name)}' for name in rest)})"
 
     def _log_summary(self, context: Context | None) -> None:
         if self._pager is None:
             return
         summary = self._pager.summary
         repeats = f" (keys {summary.repeated_keys}...)" if summary.repeated else ""
-        self.logger.info(
-            "%s%s: %d records in %d pages, %d windows (stopped on %s); %d repeated records "
-            "dropped%s.",
+        skipped = sum(s.count for s in summary.skipped)
+        self.logger.log(
+            logging.WARNING if skipped else logging.INFO,
+            "%s%s: %d records emitted in %d pages, %d windows (stopped on %s); %d repeated "
+            "records dropped%s; %s; %d unreadable records skipped%s",
             self.name, f" {dict(context)}" if context else "", summary.records, summary.pages,
             summary.windows, summary.stopped_because, summary.repeated, repeats,
+            self.retry_summary(), skipped,
+            f": {'; '.join(self.describe(s) for s in summary.skipped)}" if skipped else "",
         )  # fmt: skip
 
 
@@ -137,17 +205,20 @@ class SearchCriteriaStream(PagedStream):
             primary_key_of(self.unique_key),
             position_of(self.cursor_fields),
             max(1, pages_per_window),
+            on_skip=self._record_skipped,
         )
 
-    def page_params(
-        self, context: Context | None, cursor: Cursor, page_size: int
-    ) -> dict[str, Any]:
+    @property
+    def identity_fields(self) -> tuple[str, ...]:
+        return self.cursor_fields
+
+    def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         fields = tuple(self.search_names.get(name, name) for name in self.cursor_fields)
         groups = self.filter_groups(context)
         if cursor.after is not None:
             groups = (*groups, *after(fields, cursor.after))
         return search_criteria_params(
-            groups, tuple(SortOrder(name) for name in fields), page_size, cursor.page
+            groups, tuple(SortOrder(name) for name in fields), cursor.size, cursor.page
         )
 
 
@@ -210,13 +281,11 @@ class LowStockStream(PagedStream):
     It takes no filters, so its pages cannot be windowed: they go as deep as the list is long.
     """
 
-    def page_params(
-        self, context: Context | None, cursor: Cursor, page_size: int
-    ) -> dict[str, Any]:
+    def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         return {
             "scopeId": 0,
             "qty": self.config["stock_items_max_qty"],
-            "pageSize": page_size,
+            "pageSize": cursor.size,
             "currentPage": cursor.page,
         }
 
@@ -230,6 +299,17 @@ class PlainArrayStream(MagentoStream):
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         body = self.decode(response)
         yield from body if isinstance(body, list) else [body]
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        self.retries.clear()
+        emitted = 0
+        for record in super().get_records(context):
+            emitted += 1
+            yield record
+        self.logger.info(
+            "%s%s: %d records emitted; %s",
+            self.name, f" {dict(context)}" if context else "", emitted, self.retry_summary(),
+        )  # fmt: skip
 
 
 class StoreScoped(MagentoStream):

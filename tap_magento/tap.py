@@ -8,6 +8,7 @@ from typing import Any
 
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_magento.connection import MagentoConnection
 from tap_magento.streams import STREAM_TYPES
@@ -101,6 +102,32 @@ class TapMagento(Tap):
             description="Seconds to wait for one response before retrying.",
         ),
         th.Property(
+            "max_wait_seconds",
+            th.NumberType,
+            default=300,
+            title="Maximum wait seconds",
+            description="How long one request may spend waiting out 429 (rate limited) and "
+            "503 (maintenance) answers before the run stops. 429's Retry-After is obeyed; "
+            "502/504, dropped connections and timeouts get 8 tries, 500 gets 3.",
+        ),
+        th.Property(
+            "min_request_interval",
+            th.NumberType,
+            default=0,
+            title="Minimum request interval",
+            description="Seconds between the starts of consecutive requests, to be gentle "
+            "with a small store. 0: as fast as the store answers.",
+        ),
+        th.Property(
+            "skip_unreadable_records",
+            th.BooleanType,
+            default=True,
+            title="Skip unreadable records",
+            description="When the store cannot render one record (it fails its whole page "
+            "with a 500, e.g. an order whose product was deleted), narrow the page down, skip "
+            "just that record and log its id. false: stop the run on such a record instead.",
+        ),
+        th.Property(
             "user_agent",
             th.StringType,
             default="tap-magento",
@@ -169,6 +196,18 @@ class TapMagento(Tap):
         super().__init__(*args, **kwargs)
         if kwargs.get("validate_config", True):
             _ = self.connection  # bad store_url or credentials fail now, with one clear line
+
+    @classmethod
+    def invoke(cls, *args: Any, **kwargs: Any) -> None:
+        """The CLI: an error the tap has explained is one line and exit status 1.
+
+        Other exceptions (bugs) keep the SDK's traceback.
+        """
+        try:
+            super().invoke(*args, **kwargs)
+        except (FatalAPIError, RetriableAPIError) as error:
+            cls.logger.error("%s", " ".join(str(error).split()) or type(error).__name__)
+            raise SystemExit(1) from None
 
     @cached_property
     def connection(self) -> MagentoConnection:

@@ -11,12 +11,13 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tap_magento import retry
 from tap_magento.sandbox.auth import AuthPolicy, SandboxAuth
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.server import SandboxServer
@@ -89,6 +90,21 @@ def make_server(
     return SandboxServer(
         SandboxStore(size), auth=SandboxAuth(policy=policy or AuthPolicy()), behaviour=behaviour
     )
+
+
+# Retries in tests wait a hundredth of the real schedule (retry.RULES); a store's own
+# Retry-After is still obeyed to the second. The real schedule is checked in test_retries.
+TEST_WAIT_SCALE = 0.01
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    scaled = {
+        cause: replace(rule, first_wait=rule.first_wait * TEST_WAIT_SCALE,
+                       max_wait=rule.max_wait * TEST_WAIT_SCALE)
+        for cause, rule in retry.RULES.items()
+    }  # fmt: skip
+    monkeypatch.setattr(retry, "RULES", scaled)
 
 
 @pytest.fixture

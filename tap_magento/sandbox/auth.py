@@ -44,6 +44,8 @@ class AuthPolicy:
     admin_token_lifetime_seconds: float = 4 * 3600
     admin_token_max_uses: int | None = None  # expire tokens after N requests (for tests)
     two_factor_required: bool = False
+    # ACL resources the integration (and the admin user's role) may use; None: all of them.
+    granted_resources: frozenset[str] | None = None
 
 
 @dataclass
@@ -59,6 +61,7 @@ class SandboxAuth:
     _admin_tokens: dict[str, _AdminToken] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     logins: int = 0
+    issued_tokens: list[str] = field(default_factory=list)  # every admin token handed out
 
     def __post_init__(self) -> None:
         self._validator = _Validator(self.credentials)
@@ -76,35 +79,43 @@ class SandboxAuth:
         token = secrets.token_hex(16)
         with self._lock:
             self.logins += 1
+            self.issued_tokens.append(token)
             self._admin_tokens[token] = _AdminToken(
                 time.monotonic() + self.policy.admin_token_lifetime_seconds,
                 self.policy.admin_token_max_uses,
             )
         return token
 
-    def authenticate(self, method: str, url: str, headers: Mapping[str, str]) -> None:
-        """Raise AuthError unless the request carries valid credentials."""
+    def authenticate(
+        self, method: str, url: str, headers: Mapping[str, str], resource: str = ADMIN_ACL
+    ) -> None:
+        """Raise AuthError unless the request carries valid credentials for ``resource``.
+
+        Like Magento, a refused token is treated as a guest, who lacks the route's resource.
+        """
         header = headers.get("Authorization", "")
         if header.startswith("OAuth "):
             self._check_oauth(method, url, header)
         elif header.startswith("Bearer "):
-            self._check_bearer(header.removeprefix("Bearer ").strip())
+            if not self._bearer_valid(header.removeprefix("Bearer ").strip()):
+                raise _not_authorized(resource)
         else:
-            raise _not_authorized()
+            raise _not_authorized(resource)
+        granted = self.policy.granted_resources
+        if granted is not None and resource not in granted:
+            raise _not_authorized(resource)
 
-    def _check_bearer(self, token: str) -> None:
+    def _bearer_valid(self, token: str) -> bool:
         with self._lock:
             admin = self._admin_tokens.get(token)
             if admin is not None:
                 if admin.expires_at < time.monotonic() or admin.uses_left == 0:
                     del self._admin_tokens[token]
-                    raise _not_authorized()
+                    return False
                 if admin.uses_left is not None:
                     admin.uses_left -= 1
-                return
-        if token == self.credentials.access_token and self.policy.integration_as_bearer:
-            return
-        raise _not_authorized()
+                return True
+        return token == self.credentials.access_token and self.policy.integration_as_bearer
 
     def _check_oauth(self, method: str, url: str, header: str) -> None:
         with self._lock:
@@ -117,10 +128,8 @@ class SandboxAuth:
             raise AuthError("The signature is invalid. Verify and try again.")
 
 
-def _not_authorized() -> AuthError:
-    return AuthError(
-        "The consumer isn't authorized to access %resources.", {"resources": ADMIN_ACL}
-    )
+def _not_authorized(resource: str) -> AuthError:
+    return AuthError("The consumer isn't authorized to access %resources.", {"resources": resource})
 
 
 class _Validator(RequestValidator):  # type: ignore[misc]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import ssl
 import threading
 import time
 from collections import OrderedDict
@@ -13,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tap_magento.sandbox.auth import AuthError, SandboxAuth
+from tap_magento.sandbox.auth import ADMIN_ACL, AuthError, SandboxAuth
 from tap_magento.sandbox.search import (
     Condition,
     InputError,
@@ -45,6 +47,23 @@ SEARCH_ROUTES = {
     "/V1/coupons/search": "coupons",
     "/V1/inventory/source-items": "source_items",
 }
+# The ACL resource each route needs (assumed from Magento's webapi.xml files; the tap only
+# repeats whatever resource the store names).
+ACL_RESOURCES = {
+    "/V1/orders": "Magento_Sales::actions_view",
+    "/V1/invoices": "Magento_Sales::sales_invoice",
+    "/V1/creditmemos": "Magento_Sales::sales_creditmemo",
+    "/V1/products": "Magento_Catalog::products",
+    "/V1/categories/list": "Magento_Catalog::categories",
+    "/V1/customers/search": "Magento_Customer::customer",
+    "/V1/salesRules/search": "Magento_SalesRule::quote",
+    "/V1/coupons/search": "Magento_SalesRule::quote",
+    "/V1/inventory/source-items": "Magento_InventoryApi::source",
+    "/V1/stockItems/lowStock": "Magento_CatalogInventory::cataloginventory",
+    "/V1/store/websites": "Magento_Backend::store",
+    "/V1/store/storeViews": "Magento_Backend::store",
+    "/V1/store/storeConfigs": "Magento_Backend::store",
+}
 # Magento refuses these without any searchCriteria (MAGENTO_REST.md).
 CRITERIA_REQUIRED = {"/V1/products"}
 
@@ -63,7 +82,8 @@ class Fault:
 
     ``path`` is a regular expression searched in the request path (and query). ``skip`` lets
     that many matching requests through first; ``times`` is how often the fault fires (None:
-    forever). ``drop`` closes the connection without answering; ``delay`` sleeps first.
+    forever); ``chance`` fires it for that share of matching requests, at random.
+    ``drop`` closes the connection without answering; ``delay`` sleeps first.
     """
 
     path: str = ""
@@ -75,6 +95,7 @@ class Fault:
     times: int | None = 1
     drop: bool = False
     delay: float = 0.0
+    chance: float = 1.0
     fired: int = 0
 
     def body_bytes(self) -> bytes:
@@ -91,12 +112,15 @@ class RequestRecord:
     params: dict[str, str]
     status: int
     seconds: float = 0.0  # from reading the request to the response sent
+    started: float = 0.0  # time.monotonic() when the request arrived
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FaultPlan:
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 7) -> None:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        self._random = random.Random(seed)
 
     def add(self, fault: Fault | None = None, **kwargs: Any) -> Fault:
         fault = fault or Fault(**kwargs)
@@ -118,6 +142,8 @@ class FaultPlan:
                     continue
                 if fault.times is not None and fault.fired >= fault.times:
                     continue
+                if fault.chance < 1.0 and self._random.random() >= fault.chance:
+                    continue
                 fault.fired += 1
                 return fault
         return None
@@ -133,7 +159,10 @@ class SandboxServer:
         behaviour: SearchBehaviour | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        *,
+        tls: tuple[str, str] | None = None,
     ) -> None:
+        """``tls``: a certificate and key file to serve HTTPS with."""
         self.store = store or SandboxStore()
         self.auth = auth or SandboxAuth()
         self.behaviour = behaviour or SearchBehaviour()
@@ -147,12 +176,18 @@ class SandboxServer:
         self._sorted: OrderedDict[tuple[Any, ...], SortedRows] = OrderedDict()
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self.scheme}://{host!s}:{port}"
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -190,7 +225,7 @@ class SandboxServer:
         if method != "GET" or handler is None:
             raise HttpError(404, "Request does not match any route.")
         try:
-            self.auth.authenticate(method, url, headers)
+            self.auth.authenticate(method, url, headers, ACL_RESOURCES.get(route, ADMIN_ACL))
         except AuthError as exc:
             raise HttpError(401, exc.message, exc.parameters) from exc
         view = self._view(store_code)
@@ -241,11 +276,19 @@ class SandboxServer:
                 '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"}
             )
         query = parse_query(params)
-        return self._page(SEARCH_ROUTES[route], query, view, echo_criteria(query))
+        return self._page(
+            SEARCH_ROUTES[route], query, view, echo_criteria(query), named_only="fields" in params
+        )
 
     def _page(
-        self, stream: str, query: Query, view: StoreView, echo: dict[str, Any]
+        self,
+        stream: str,
+        query: Query,
+        view: StoreView,
+        echo: dict[str, Any],
+        named_only: bool = False,
     ) -> dict[str, Any]:
+        """One page of a list; ``named_only``: the client asked for a few ``fields`` only."""
         depth = self.behaviour.max_page_depth
         if depth is not None and (query.current_page or 1) > depth:
             raise HttpError(503, OUT_OF_MEMORY)
@@ -253,6 +296,10 @@ class SandboxServer:
         with self.store.lock:
             ordered = self._sorted_rows(stream, collection, query, view)
             page, total = page_of(Selection(ordered, query.groups), query, self.behaviour)
+            for row in page:
+                broken = collection.unreadable.get(collection.key(row))
+                if broken is not None and not (named_only and broken.nameable):
+                    raise HttpError(broken.status, broken.message)
             items = [collection.render(row, view) for row in page]
         if self.behaviour.offset_row_seconds and query.page_size:
             skipped = ((query.current_page or 1) - 1) * query.page_size
@@ -297,7 +344,7 @@ class SandboxServer:
             current_page=int(params.get("currentPage") or 1),
         )
         echo = {"qty": threshold, "page_size": page_size, "current_page": query.current_page}
-        return self._page("stock_items", query, view, echo)
+        return self._page("stock_items", query, view, echo, named_only="fields" in params)
 
 
 def _store_view(view: StoreView) -> dict[str, Any]:
@@ -332,6 +379,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
         def _handle(self) -> None:
             self._started = time.perf_counter()
+            self._arrived = time.monotonic()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             fault = server.faults.match(self.path)
@@ -344,7 +392,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                     return
                 self._send(fault.status, fault.body_bytes(), fault.content_type, fault.headers)
                 return
-            url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
+            url = f"{server.scheme}://{self.headers.get('Host', 'localhost')}{self.path}"
             try:
                 result = server.answer(self.command, url, dict(self.headers.items()), body)
                 status, payload = 200, json.dumps(result).encode()
@@ -368,6 +416,11 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
             seconds = time.perf_counter() - self._started
-            server.requests.append(RequestRecord(self.command, parts.path, params, status, seconds))
+            server.requests.append(
+                RequestRecord(
+                    self.command, parts.path, params, status, seconds, self._arrived,
+                    dict(self.headers.items()),
+                )
+            )  # fmt: skip
 
     return Handler

@@ -53,6 +53,15 @@ class StoreSize:
     coupons_per_rule: int = 6
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """How the store fails a page holding a record it cannot render (MAGENTO_REST.md)."""
+
+    status: int = 500
+    message: str = "Internal Error. Details are available in Magento log file. Report ID: webapi-1"
+    nameable: bool = True  # a request for only a few ``fields`` of it still works
+
+
 @dataclass
 class Collection:
     """One entity type: rows by primary key, and how to render a row as an API record."""
@@ -67,6 +76,7 @@ class Collection:
     # filter and sort on their table's ``entity_id`` column.
     aliases: dict[str, str] = field(default_factory=dict)
     lean: bool = False  # records hold only the row's own fields: for very large test stores
+    unreadable: dict[Any, Unreadable] = field(default_factory=dict)
 
     def add(self, row: Row) -> None:
         self.rows[self.key(row)] = row
@@ -128,6 +138,11 @@ class SandboxStore:
             if "updated_at" in row:
                 row["updated_at"] = to_magento(moment)
             return row
+
+    def break_record(self, stream: str, key: Any, how: Unreadable | None = None) -> None:
+        """Make a record unrenderable, like an order whose product was deleted."""
+        with self.lock:
+            self.collections[stream].unreadable[key] = how or Unreadable()
 
     def delete(self, stream: str, key: Any) -> None:
         """Remove a record, as deleting a product or emptying a source does."""

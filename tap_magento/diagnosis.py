@@ -1,0 +1,244 @@
+"""What a store's answer (or silence) means, and what the user should do about it.
+
+Every message here is one line: it is what a failed run prints. None of them holds a
+credential: they name requests by method and path, never by headers or query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_magento.errors import PageSizeRefused, UnreadableRecords
+
+PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
+NOT_AUTHORIZED = re.compile(r"isn't authorized to access (.+?)\.?$")
+NONCE_REUSED = "nonce is already being used"
+NO_ROUTE = "Request does not match any route"
+NO_STORE = "store that was requested wasn't found"
+STORE_CODE_IN_PATH = re.compile(r"/rest/([^/]+)/V1/")
+SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] (.+?) \(_ssl")
+BEARER_OPTION = (
+    "Stores > Configuration > Services > OAuth > Consumer Settings > Allow OAuth Access "
+    "Tokens to be used as standalone Bearer tokens"
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How the tap authenticates, as far as explaining a refusal needs to know."""
+
+    method: str  # e.g. "integration access token (Bearer)"
+    bearer_integration_token: bool = False
+    proven: bool = False  # the store has accepted them for some request in this run
+
+
+def raise_for_answer(
+    response: requests.Response, credentials: Credentials, user_agent: str
+) -> None:
+    """Raise the error a failed answer calls for; return for a JSON success."""
+    status = response.status_code
+    if is_html(response) and status not in {429, 502, 503, 504}:
+        raise FatalAPIError(not_json_message(response, user_agent))
+    if status < 400:
+        return
+    message = store_message(response)
+    if status == 400 and (refusal := PAGE_SIZE_REFUSAL.search(message)):
+        raise PageSizeRefused(int(refusal.group(1)), error_message(response))
+    if status == 401 and NONCE_REUSED in message:
+        raise RetriableAPIError(error_message(response), response)
+    if status == 401:
+        raise FatalAPIError(unauthorized_message(response, credentials))
+    if status == 404 and NO_ROUTE in message:
+        raise FatalAPIError(
+            f"store_url is not the store's base URL: {error_message(response)}. Use the address "
+            "the store is served from (with its subdirectory, if any), without /index.php or "
+            "a store code."
+        )
+    if status == 404 and NO_STORE in message:
+        found = STORE_CODE_IN_PATH.search(urlsplit(response.url).path)
+        code = found.group(1) if found else "?"
+        raise FatalAPIError(
+            f"store_codes has {code!r}, which is not a store view of this store "
+            f"({error_message(response)}). Use the codes under Stores > All Stores."
+        )
+    if status in {404, 500}:
+        # A 404 for some other entity: a record refers to one that is gone (MAGENTO_REST.md).
+        raise UnreadableRecords(error_message(response), response)
+    if status == 429 or status >= 500:
+        raise RetriableAPIError(error_message(response), response)
+    raise FatalAPIError(error_message(response))
+
+
+def error_message(response: requests.Response) -> str:
+    """Status, request line and the store's own message."""
+    body = "an HTML page" if is_html(response) else repr(store_message(response))
+    return f"{response.status_code} {response.reason} for {request_line(response)}: {body}"
+
+
+def unauthorized_message(response: requests.Response, credentials: Credentials) -> str:
+    message = store_message(response)
+    refused = NOT_AUTHORIZED.search(message)
+    if refused is None:
+        return (
+            f"The store refused the {credentials.method} for {request_line(response)}: "
+            f"{message!r}. Check the credentials in the config."
+        )
+    resource = refused.group(1)
+    if credentials.bearer_integration_token and not credentials.proven:
+        return (
+            f"The store refused the integration access token as a Bearer token for "
+            f"{request_line(response)} ({message!r}): the token is wrong, the integration "
+            f"lacks ACL resource {resource}, or the store does not accept integration tokens "
+            "as Bearer tokens (the default since Magento 2.4.4). Use OAuth 1.0a (set "
+            "consumer_key, consumer_secret and access_token_secret too) or enable "
+            f"{BEARER_OPTION}."
+        )
+    return (
+        f"The {credentials.method} has no access to ACL resource {resource}, which "
+        f"{request_line(response)} needs: grant it to the integration (System > Extensions > "
+        "Integrations > API) or to the admin user's role, or deselect the stream."
+    )
+
+
+def not_json_message(response: requests.Response, user_agent: str) -> str:
+    content_type = response.headers.get("Content-Type", "no content type")
+    where = f"{request_line(response)} ({response.status_code})"
+    vendor = firewall_vendor(response)
+    if vendor is not None:
+        return (
+            f"{vendor} answered {where} with an HTML page instead of Magento's JSON: its "
+            f"firewall or bot protection is blocking the tap. Allow this machine's IP address "
+            f"or the User-Agent {user_agent!r} for /rest/ in {vendor}'s rules."
+        )
+    return (
+        f"Expected JSON from {where} but got {content_type} ({len(response.content)} "
+        "bytes): a maintenance page, firewall or CDN answered instead of Magento, or "
+        "store_url is not the store's base URL."
+    )
+
+
+def firewall_vendor(response: requests.Response) -> str | None:
+    """Which web application firewall or CDN wrote this page, if it says so."""
+    headers = response.headers
+    server = headers.get("Server", "").lower()
+    text = response.text[:5000].lower() if is_html(response) else ""
+    if "cf-ray" in headers or server == "cloudflare" or "cloudflare" in text:
+        return "Cloudflare"
+    if "x-sucuri-id" in headers or "sucuri" in server or "sucuri" in text:
+        return "Sucuri"
+    if "akamai" in server or "akamai" in text:
+        return "Akamai"
+    return None
+
+
+def is_html(response: requests.Response) -> bool:
+    return "html" in response.headers.get("Content-Type", "")
+
+
+def request_line(response: requests.Response) -> str:
+    method = response.request.method if response.request is not None else "GET"
+    return f"{method} {urlsplit(response.url).path}"
+
+
+def store_message(response: requests.Response) -> str:
+    """Magento's error message with its ``%name`` / ``%1`` placeholders filled in."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if not isinstance(body, dict) or "message" not in body:
+        return str(body)[:200]
+    message = str(body["message"])
+    parameters = body.get("parameters")
+    if isinstance(parameters, dict):
+        for name, value in parameters.items():
+            message = message.replace(f"%{name}", str(value))
+    elif isinstance(parameters, list):
+        for index, value in enumerate(parameters, start=1):
+            message = message.replace(f"%{index}", str(value))
+    return message
+
+
+# --- when retrying did not help -------------------------------------------------------------
+
+
+def explain_gave_up(
+    cause: str, error: BaseException, tries: int, waited: float, max_wait_seconds: float
+) -> str:
+    """One line: what failed, how long the tap kept trying, and what to change."""
+    if isinstance(error, requests.exceptions.SSLError):
+        return tls_message(error)
+    response = getattr(error, "response", None)
+    if response is None or not isinstance(error, RetriableAPIError):
+        return (
+            f"{failed_request(error)} failed {tries} times over {waited:.0f} s: "
+            f"{network_reason(error)}. Check that {host_of(error)} is reachable from this "
+            "machine (store_url, DNS, firewall, proxy), or raise request_timeout if the store "
+            "is just slow."
+        )
+    status = response.status_code
+    retry_after = response.headers.get("Retry-After")
+    if status == 429 and retry_after is not None and tries == 1:
+        return (
+            f"{error}. The store asks to wait {retry_after} s (Retry-After), longer than "
+            f"max_wait_seconds ({max_wait_seconds:g}): raise max_wait_seconds, or set "
+            "min_request_interval so the tap asks less often."
+        )
+    advice = {
+        429: f"raise max_wait_seconds (now {max_wait_seconds:g}) or set min_request_interval "
+        "so the tap asks less often",
+        503: "the store is in maintenance or overloaded: run again when it is back (the sync "
+        f"resumes from its bookmarks), or raise max_wait_seconds (now {max_wait_seconds:g})",
+        401: "check that this machine's clock is right and that nothing else signs requests "
+        "with the same integration at the same moment",
+    }.get(status, "the store or a proxy in front of it keeps failing; run again later")
+    return f"{error}. Still {cause} after {tries} tries and {waited:.0f} s of waiting: {advice}."
+
+
+def tls_message(error: BaseException) -> str:
+    found = SSL_REASON.search(str(error))
+    reason = found.group(1) if found else type(error).__name__
+    return (
+        f"TLS error talking to {host_of(error)}: {reason}. Fix the store's certificate "
+        "(expired, self-signed, wrong host name or a missing intermediate), or if a private "
+        "CA signed it, point REQUESTS_CA_BUNDLE at that CA's certificate."
+    )
+
+
+def network_reason(error: BaseException) -> str:
+    text = str(error)
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        return "no answer within request_timeout"
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return "connecting timed out"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return "the response was cut off"
+    for clue, reason in (
+        ("Connection refused", "connection refused"),
+        ("NameResolutionError", "the host name does not resolve"),
+        ("Name or service not known", "the host name does not resolve"),
+        ("RemoteDisconnected", "the server closed the connection without answering"),
+        ("Connection reset", "the connection was reset"),
+        ("Connection aborted", "the connection was dropped"),
+    ):
+        if clue in text:
+            return reason
+    return type(error).__name__
+
+
+def failed_request(error: BaseException) -> str:
+    request = getattr(error, "request", None)
+    if request is None or not getattr(request, "url", None):
+        return "A request"
+    return f"{request.method} {urlsplit(request.url).path}"
+
+
+def host_of(error: BaseException) -> str:
+    request = getattr(error, "request", None)
+    url = getattr(request, "url", None) if request is not None else None
+    return (urlsplit(url).hostname or "the store") if url else "the store"

@@ -1,0 +1,83 @@
+"""No credential ever reaches the log (at DEBUG too), stdout, STATE, an error or --about."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tap_magento.sandbox.auth import AuthPolicy
+from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault, SandboxServer
+from tests.conftest import (
+    SyncResult,
+    admin_config,
+    bearer_config,
+    make_server,
+    oauth_config,
+    run_cli,
+)
+
+DEBUG = {"TAP_MAGENTO_LOGLEVEL": "DEBUG"}
+NONCE_REFUSED = (
+    '{"message": "The nonce is already being used by the consumer with ID %1", '
+    '"parameters": ["1"]}'
+)
+
+
+def _secrets(server: SandboxServer) -> list[str]:
+    creds = server.auth.credentials
+    return [creds.consumer_key, creds.consumer_secret, creds.access_token,
+            creds.access_token_secret, creds.password, *server.auth.issued_tokens]  # fmt: skip
+
+
+def _add_faults(server: SandboxServer) -> None:
+    server.faults.add(Fault(path="/V1/orders", status=500, times=2))
+    server.faults.add(Fault(path="/V1/invoices", status=503, body=MAINTENANCE_PAGE,
+                            content_type="text/html", headers={"Retry-After": "0"}))  # fmt: skip
+    server.faults.add(Fault(path="/V1/customers", status=429, headers={"Retry-After": "0"}))
+    server.faults.add(Fault(path="/V1/categories", drop=True))
+    server.faults.add(Fault(path="/V1/coupons", status=401, body=NONCE_REFUSED))
+    broken = min(r["entity_id"] for r in server.store.records("credit_memos"))
+    server.store.break_record("credit_memos", broken)
+
+
+@pytest.mark.parametrize("config_for", [bearer_config, oauth_config, admin_config])
+def test_no_secret_in_any_output_through_retries_skips_and_errors(config_for, tmp_path) -> None:
+    # Admin tokens expire every 40 requests, so the tap logs in again mid-sync.
+    with make_server(policy=AuthPolicy(admin_token_max_uses=40)) as server:
+        _add_faults(server)
+        config = config_for(server, page_size=100)
+        (tmp_path / "config.json").write_text(json.dumps(config))
+        done = run_cli("--config", str(tmp_path / "config.json"), env=DEBUG)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "DEBUG" in done.stderr  # debug logging really was on
+        assert "retry 1" in done.stderr and "skipped entity_id" in done.stderr
+        state = SyncResult.parse(done.stdout).final_state
+        (tmp_path / "state.json").write_text(json.dumps(state))
+        # A second run from that state, ending in a fatal error.
+        failing = {**config, "store_codes": ["nope"]}
+        (tmp_path / "failing.json").write_text(json.dumps(failing))
+        failed = run_cli("--config", str(tmp_path / "failing.json"),
+                         "--state", str(tmp_path / "state.json"), env=DEBUG)  # fmt: skip
+        assert failed.returncode == 1
+        about = run_cli("--config", str(tmp_path / "config.json"), "--about", "--format=json")
+        if config_for is admin_config:
+            assert server.auth.issued_tokens, "the admin path was not exercised"
+        secrets = _secrets(server)
+        outputs = {
+            "sync stdout": done.stdout, "sync stderr": done.stderr,
+            "STATE": json.dumps(state), "failed stdout": failed.stdout,
+            "failed stderr": failed.stderr, "about": about.stdout + about.stderr,
+        }  # fmt: skip
+        for where, text in outputs.items():
+            for secret in secrets:
+                assert secret not in text, f"a secret leaked into {where}"
+
+
+def test_credentials_in_store_url_are_refused_without_echoing_them(tmp_path) -> None:
+    config = {"store_url": "https://etl:hunter2-password@shop.example.com", "access_token": "t0k"}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    done = run_cli("--config", str(tmp_path / "config.json"), env=DEBUG)
+    assert done.returncode != 0
+    assert "store_url must not hold a user name or password" in done.stderr
+    assert "hunter2-password" not in done.stderr + done.stdout
