@@ -3,17 +3,21 @@
     python scripts/benchmark.py --orders 100000 --page-size 300
     python scripts/benchmark.py --orders 100000 --page-size 100 --lean --offset-row-us 2 \
         --paging page-numbers     # or keyset (the default), or windows
+    python scripts/benchmark.py --orders 50000 --lean --failure-rate 0.06 --broken 5
 
 The sandbox runs in this process; the tap runs as its own process (``tap-magento``), reading only
 one stream, with its Singer output counted and thrown away. ``--offset-row-us`` makes the sandbox
 spend that long per row an SQL OFFSET skips, as MySQL reads and discards them; the script then
-prints how the store's time per request grows through the sync.
+prints how the store's time per request grows through the sync. ``--failure-rate`` fails that
+share of requests with 500, 502, 503, 504, 429 or a dropped connection (in equal parts, with
+the tap's real retry waits), and ``--broken`` makes that many orders unreadable.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -22,7 +26,7 @@ import time
 from pathlib import Path
 
 from tap_magento.sandbox.search import SearchBehaviour
-from tap_magento.sandbox.server import RequestRecord, SandboxServer
+from tap_magento.sandbox.server import Fault, RequestRecord, SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 
 
@@ -34,13 +38,20 @@ def main() -> None:
     parser.add_argument("--paging", choices=sorted(PAGING), default="keyset")
     parser.add_argument("--offset-row-us", type=float, default=0.0)
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
+    parser.add_argument("--failure-rate", type=float, default=0.0)
+    parser.add_argument("--broken", type=int, default=0, help="orders the store cannot render")
     args = parser.parse_args()
 
     started = time.perf_counter()
     store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
     print(f"sandbox store with {args.orders} orders built in {time.perf_counter() - started:.1f}s")
     behaviour = SearchBehaviour(offset_row_seconds=args.offset_row_us / 1e6)
+    for entity_id in random.Random(1).sample(sorted(store.collection("orders").rows), args.broken):
+        store.break_record("orders", entity_id)
     with SandboxServer(store, behaviour=behaviour) as server, tempfile.TemporaryDirectory() as tmp:
+        for failure in FAILURES:
+            chance = args.failure_rate / len(FAILURES)
+            server.faults.add(Fault(path="/V1/", chance=chance, times=None, **failure))
         config = Path(tmp) / "config.json"
         config.write_text(
             json.dumps(
@@ -68,14 +79,23 @@ def main() -> None:
         answered = [
             r for r in server.requests if r.status == 200 and r.path != "/rest/V1/store/websites"
         ]
+        failed = len(server.requests) - len(answered)
     print(f"tap exit code: {tap.returncode}")
     print(f"{args.stream}: {records} records, {len(answered)} requests, "
           f"page_size {args.page_size}, paging {args.paging}")  # fmt: skip
     print(f"time: {elapsed:.1f}s = {records / elapsed:.0f} records/s")
+    if failed:
+        print(f"failed requests (retried or narrowed down): {failed}")
+    if args.broken:
+        print(f"orders missing: {args.orders - records} (broken: {args.broken})")
     print(f"tap peak memory (max RSS): {peak_mib:.0f} MiB")
     _print_time_by_depth(answered)
 
 
+FAILURES = (
+    {"status": 500}, {"status": 502}, {"status": 503}, {"status": 504}, {"status": 429},
+    {"drop": True},
+)  # fmt: skip
 PAGING = {
     "keyset": {"keyset_paging": True},
     "windows": {"keyset_paging": False, "max_pages_per_window": 200},

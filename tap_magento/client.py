@@ -18,7 +18,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_magento import schemas
-from tap_magento.diagnosis import error_message, network_reason, not_json_message, raise_for_answer
+from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
 from tap_magento.retry import RETRIED_ERRORS, cause_of
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
@@ -64,9 +64,6 @@ class MagentoStream(RESTStream[Any]):
     def validate_response(self, response: requests.Response) -> None:
         raise_for_answer(response, self.connection.credentials, self.connection.user_agent)
         self.connection.accepted()
-
-    def response_error_message(self, response: requests.Response) -> str:
-        return error_message(response)
 
     def decode(self, response: requests.Response) -> Any:
         """The response body as JSON; a clear error when the store sent something else."""

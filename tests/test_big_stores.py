@@ -122,3 +122,28 @@ def test_a_killed_sync_resumed_inside_the_cluster_completes_it(clustered_store) 
     }
     assert emitted == expected
     assert len(result.records["orders"]) == len(emitted)
+
+
+FIFTY_K = StoreSize(orders=50_000, products=5, customers=20, categories=3, sales_rules=1)
+# Each request for orders fails in one of these ways with this chance: 6 % in all.
+MIXED_FAILURES = (
+    {"status": 500}, {"status": 502}, {"status": 504}, {"status": 429},
+    {"status": 503, "content_type": "text/html", "body": "<html>Service Unavailable</html>"},
+    {"drop": True},
+)  # fmt: skip
+FAILURE_CHANCE = 0.01
+
+
+def test_50k_orders_arrive_through_several_percent_of_mixed_failures() -> None:
+    with SandboxServer(SandboxStore(FIFTY_K, lean=True)) as server:
+        faults = [
+            server.faults.add(path="/V1/orders", chance=FAILURE_CHANCE, times=None, **failure)
+            for failure in MIXED_FAILURES
+        ]
+        result = sync(bearer_config(server, page_size=100), streams=["orders"])
+
+        _assert_every_order_once(server, result.records["orders"])
+        answered = [r for r in server.requests if r.path == "/rest/V1/orders"]
+        failed = [r for r in answered if r.status != 200]
+        assert len(failed) / len(answered) >= 0.03, "fewer failures than the test means"
+        assert all(fault.fired for fault in faults), [fault.fired for fault in faults]

@@ -162,6 +162,6 @@ def test_store_that_is_not_there_is_retried_then_named(tmp_path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again: nothing listens there
     config = {"store_url": f"http://127.0.0.1:{port}", "access_token": "t0k3n-abcd"}
-    with pytest.raises(FatalAPIError, match="failed 8 times .*connection refused") as error:
+    with pytest.raises(FatalAPIError, match=r"failed 8 times .*connection refused") as error:
         sync(config, streams=["websites"])
     assert "Check that 127.0.0.1 is reachable" in str(error.value)

@@ -8,6 +8,7 @@ import pytest
 
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault, SandboxServer
+from tap_magento.sandbox.store import Unreadable
 from tests.conftest import (
     SyncResult,
     admin_config,
@@ -18,6 +19,7 @@ from tests.conftest import (
 )
 
 DEBUG = {"TAP_MAGENTO_LOGLEVEL": "DEBUG"}
+PRODUCT_GONE = Unreadable(404, "The product that was requested doesn't exist.")
 NONCE_REFUSED = (
     '{"message": "The nonce is already being used by the consumer with ID %1", '
     '"parameters": ["1"]}'
@@ -31,14 +33,15 @@ def _secrets(server: SandboxServer) -> list[str]:
 
 
 def _add_faults(server: SandboxServer) -> None:
-    server.faults.add(Fault(path="/V1/orders", status=500, times=2))
+    # Waits in this separate process are real: faults that say how long to wait keep it short.
+    server.faults.add(Fault(path="/V1/orders", status=500, headers={"Retry-After": "0"}, times=2))
     server.faults.add(Fault(path="/V1/invoices", status=503, body=MAINTENANCE_PAGE,
                             content_type="text/html", headers={"Retry-After": "0"}))  # fmt: skip
     server.faults.add(Fault(path="/V1/customers", status=429, headers={"Retry-After": "0"}))
-    server.faults.add(Fault(path="/V1/categories", drop=True))
+    server.faults.add(Fault(path="/V1/categories", drop=True))  # waits 0.5-1 s
     server.faults.add(Fault(path="/V1/coupons", status=401, body=NONCE_REFUSED))
     broken = min(r["entity_id"] for r in server.store.records("credit_memos"))
-    server.store.break_record("credit_memos", broken)
+    server.store.break_record("credit_memos", broken, PRODUCT_GONE)  # a 404: never retried
 
 
 @pytest.mark.parametrize("config_for", [bearer_config, oauth_config, admin_config])

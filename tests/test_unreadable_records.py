@@ -117,7 +117,7 @@ def test_a_store_that_renders_nothing_stops_instead_of_skipping_everything() -> 
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
