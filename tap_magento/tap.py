@@ -11,6 +11,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_magento.connection import MagentoConnection
+from tap_magento.paging import PagingStalled
 from tap_magento.streams import STREAM_TYPES
 
 
@@ -205,7 +206,7 @@ class TapMagento(Tap):
         """
         try:
             super().invoke(*args, **kwargs)
-        except (FatalAPIError, RetriableAPIError) as error:
+        except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
             cls.logger.error("%s", " ".join(str(error).split()) or type(error).__name__)
             raise SystemExit(1) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -78,6 +79,20 @@ def test_token_without_an_acl_resource_names_the_resource(tmp_path) -> None:
             "has no access to ACL resource Magento_Sales::actions_view, which GET "
             "/rest/V1/orders needs",
         )
+
+
+def test_bearer_token_the_store_accepted_before_is_told_it_lacks_a_resource() -> None:
+    granted = frozenset(set(ACL_RESOURCES.values()) - {"Magento_Sales::actions_view"})
+    expected = re.escape(
+        "The integration access token (Bearer) has no access to ACL resource "
+        "Magento_Sales::actions_view"
+    )
+    # categories syncs first and succeeds: the token is right, and accepted as Bearer.
+    with (
+        make_server(policy=AuthPolicy(granted_resources=granted)) as server,
+        pytest.raises(FatalAPIError, match=f"^{expected}"),
+    ):
+        sync(bearer_config(server), streams=["categories", "orders"])
 
 
 def test_integration_token_refused_as_bearer_says_to_use_oauth_or_the_store_option(

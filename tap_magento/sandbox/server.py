@@ -111,7 +111,7 @@ class RequestRecord:
     path: str
     params: dict[str, str]
     status: int
-    seconds: float = 0.0  # from reading the request to the response sent
+    seconds: float = 0.0  # from reading the request to the answer ready to send
     started: float = 0.0  # time.monotonic() when the request arrived
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -403,6 +403,8 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         def _send(
             self, status: int, payload: bytes, content_type: str, headers: dict[str, str]
         ) -> None:
+            # Recorded first: once the client has the answer, a test may look for this request.
+            self._record(status)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
@@ -410,7 +412,6 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
-            self._record(status)
 
         def _record(self, status: int) -> None:
             parts = urlsplit(self.path)
