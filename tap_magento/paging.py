@@ -160,9 +160,9 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
                 self._last_position = self._position_of(page.records[-1])
             self._unreadable_in_a_row = 0
             self._suspects = max(0, self._suspects - len(page.records))
-        # Copies: the stream rewrites records' timestamps after parsing.
-        self._close_gap(dict(fresh[0]) if fresh else None)
+        self._close_gap(fresh[0] if fresh else None)
         if fresh:
+            # A copy: the stream rewrites records' timestamps after parsing.
             self._last_record = dict(fresh[-1])
         self.summary.pages += 1
         self.summary.records += len(fresh)
@@ -258,7 +258,7 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
 
     def _close_gap(self, before: Record | None) -> None:
         if self._gap is not None:
-            self._gap.before = before
+            self._gap.before = dict(before) if before is not None else None
             self._report(self._gap)
             self._gap = None
 

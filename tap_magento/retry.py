@@ -1,30 +1,14 @@
 """When to try a failed request again, and how long to wait first, by what went wrong.
 
-Every retry decision of the tap is in this table (the README shows it to users):
+Every retry decision of the tap is in ``RULES`` below (the README shows the same table to
+users). 429 and 503 are retried until ``max_wait_seconds`` of waiting; a 500 is tried 3 times,
+after which list streams narrow the page down to the unreadable record (``paging``); TLS
+failures and anything ``cause_of`` does not recognise are not retried. An expired admin token
+is not a retry: ``auth.AdminToken`` logs in again once, itself.
 
-=============  ===========================================  ==================================
-cause          waits                                        gives up
-=============  ===========================================  ==================================
-429            the store's ``Retry-After``, else 2 s         when waiting would pass
-               doubling (jittered)                          ``max_wait_seconds``
-503            ``Retry-After`` up to 60 s, else 5 s          when waiting would pass
-               doubling to 60 s (jittered)                  ``max_wait_seconds``
-502, 504,      1 s doubling to 60 s (jittered)              after 8 tries
-dropped or
-timed-out
-connections
-500            1 s, 2 s (jittered)                          after 3 tries; list streams then
-                                                            narrow the page down to the
-                                                            unreadable record
-401 reused     none: signed afresh at once                  after 3 tries
-OAuth nonce
-TLS failure    not retried                                  at once
-=============  ===========================================  ==================================
-
-An expired admin token is not a retry: ``auth.AdminToken`` logs in again once, itself.
-The schedule is a ``backoff`` wait generator: ``backoff`` sends it each failure and sleeps
-for what it yields. When it gives up it raises an error that says why and what to do, except
-for unreadable records, which go back to the stream unchanged.
+The schedule is a ``backoff`` wait generator: ``backoff`` sends it each failure and sleeps for
+what it yields. When it gives up it raises an error that says why and what to do, except for
+unreadable records, which go back to the stream unchanged.
 """
 
 from __future__ import annotations
