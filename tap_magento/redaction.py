@@ -8,7 +8,6 @@ password in it). The filter sits on the log handlers, so it sees records from ev
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
 # Shorter values would blank out ordinary words; real tokens and passwords are longer.
@@ -54,14 +53,6 @@ def protect(*secrets: str | None) -> None:
         for handler in logger.handlers:
             if SECRETS not in handler.filters:
                 handler.addFilter(SECRETS)
-
-
-def without_userinfo(url: str) -> str:
-    """``https://user:pass@shop.example.com/x`` -> ``https://shop.example.com/x``."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _loggers_with_handlers() -> list[logging.Logger]:
