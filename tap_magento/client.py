@@ -5,7 +5,6 @@ from __future__ import annotations
 import decimal
 import json
 import math
-from collections import Counter
 from collections.abc import Callable, Generator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -19,6 +18,7 @@ from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_magento import schemas
 from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
+from tap_magento.progress import Progress
 from tap_magento.retry import RETRIED_ERRORS, cause_of
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
@@ -64,6 +64,7 @@ class MagentoStream(RESTStream[Any]):
     def validate_response(self, response: requests.Response) -> None:
         raise_for_answer(response, self.connection.credentials, self.connection.user_agent)
         self.connection.accepted()
+        self.progress.answered()
 
     def decode(self, response: requests.Response) -> Any:
         """The response body as JSON; a clear error when the store sent something else."""
@@ -79,6 +80,7 @@ class MagentoStream(RESTStream[Any]):
 
         def paced(*args: Any, **kwargs: Any) -> requests.Response:
             self.connection.pacer.wait_turn()
+            self.progress.requested()
             return func(*args, **kwargs)
 
         retrying: RequestFunc = backoff.on_exception(
@@ -103,23 +105,27 @@ class MagentoStream(RESTStream[Any]):
         error = details.get("exception")
         cause = cause_of(error) if error is not None else None
         label = cause.value if cause is not None else "failure"
-        self.retries[label] += 1
+        self.progress.retried(label)
         self.logger.warning(
             "%s: retry %d in %.1f s after %s",
             self.name, details["tries"], details.get("wait", 0.0), _one_line(error),
         )  # fmt: skip
 
-    @cached_property
-    def retries(self) -> Counter[str]:
-        """Retries so far in this pass, by cause, for the end-of-stream summary."""
-        return Counter()
+    # --- progress -----------------------------------------------------------------------------
 
-    def retry_summary(self) -> str:
-        total = sum(self.retries.values())
-        if not total:
-            return "no retries"
-        causes = ", ".join(f"{count} {cause}" for cause, count in self.retries.most_common())
-        return f"{total} retries ({causes})"
+    _progress: Progress | None = None
+
+    @property
+    def progress(self) -> Progress:
+        """This pass's counts: the periodic progress line and the end-of-stream summary."""
+        if self._progress is None:
+            self._progress = Progress(self.name, self.logger)
+        return self._progress
+
+    def start_pass(self, context: Context | None) -> None:
+        """Count afresh for one pass over the stream (one partition of it)."""
+        label = f"{self.name} {dict(context)}" if context else self.name
+        self._progress = Progress(label, self.logger)
 
     # --- records ------------------------------------------------------------------------------
 
@@ -128,7 +134,9 @@ class MagentoStream(RESTStream[Any]):
         return timestamp_plan(self.schema)
 
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
-        return convert_timestamps(row, self.timestamp_plan)
+        converted = convert_timestamps(row, self.timestamp_plan)
+        self.progress.emitted(converted)
+        return converted
 
 
 def _one_line(error: BaseException | None) -> str:

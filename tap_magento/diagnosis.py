@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_magento.errors import PageSizeRefused, UnreadableRecords
+from tap_magento.errors import AccessRefused, PageSizeRefused, UnreadableRecords
 
 PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
 NOT_AUTHORIZED = re.compile(r"isn't authorized to access (.+?)\.?$")
@@ -52,7 +52,10 @@ def raise_for_answer(
     if status == 401 and NONCE_REUSED in message:
         raise RetriableAPIError(error_message(response), response)
     if status == 401:
-        raise FatalAPIError(unauthorized_message(response, credentials))
+        refused = NOT_AUTHORIZED.search(message)
+        raise AccessRefused(
+            unauthorized_message(response, credentials), refused.group(1) if refused else None
+        )
     if status == 404 and NO_ROUTE in message:
         raise FatalAPIError(
             f"store_url is not the store's base URL: {error_message(response)}. Use the address "

@@ -18,6 +18,14 @@ class PageSizeRefused(FatalAPIError):
         self.maximum = maximum
 
 
+class AccessRefused(FatalAPIError):
+    """The store refused the credentials for a route; ``resource``: the ACL resource it names."""
+
+    def __init__(self, message: str, resource: str | None) -> None:
+        super().__init__(message)
+        self.resource = resource
+
+
 class UnreadableRecords(RetriableAPIError):
     """The store could not render what was asked for: a 500, or a 404 for a missing entity.
 

@@ -110,7 +110,7 @@ class PagedStream(MagentoStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self._pager = None
-        self.retries.clear()
+        self.start_pass(context)
         while True:
             try:
                 yield from self.request_records(context)
@@ -129,7 +129,7 @@ class PagedStream(MagentoStream):
                 if self._pager is None:
                     raise
                 self._pager.unreadable(str(failure))
-        self._log_summary(context)
+        self._log_summary()
 
     def _record_skipped(self, skipped: Skipped) -> None:
         what = self.describe(skipped)
@@ -159,19 +159,20 @@ class PagedStream(MagentoStream):
             return key
         return f"{key} ({', '.join(f'{name} {record.get(name)}' for name in rest)})"
 
-    def _log_summary(self, context: Context | None) -> None:
+    def _log_summary(self) -> None:
         if self._pager is None:
             return
         summary = self._pager.summary
         repeats = f" (keys {summary.repeated_keys}...)" if summary.repeated else ""
         skipped = sum(s.count for s in summary.skipped)
+        progress = self.progress
         self.logger.log(
             logging.WARNING if skipped else logging.INFO,
-            "%s%s: %d records emitted in %d pages, %d windows (stopped on %s); %d repeated "
-            "records dropped%s; %s; %d unreadable records skipped%s",
-            self.name, f" {dict(context)}" if context else "", summary.records, summary.pages,
-            summary.windows, summary.stopped_because, summary.repeated, repeats,
-            self.retry_summary(), skipped,
+            "%s: %d records emitted in %d pages, %d windows (stopped on %s), %.1f s at %.1f "
+            "requests/s; %d repeated records dropped%s; %s; %d unreadable records skipped%s",
+            progress.label, summary.records, summary.pages, summary.windows,
+            summary.stopped_because, progress.elapsed_seconds(), progress.requests_per_second(),
+            summary.repeated, repeats, progress.retry_summary(), skipped,
             f": {'; '.join(self.describe(s) for s in summary.skipped)}" if skipped else "",
         )  # fmt: skip
 
@@ -301,14 +302,12 @@ class PlainArrayStream(MagentoStream):
         yield from body if isinstance(body, list) else [body]
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        self.retries.clear()
-        emitted = 0
-        for record in super().get_records(context):
-            emitted += 1
-            yield record
+        self.start_pass(context)
+        yield from super().get_records(context)
+        progress = self.progress
         self.logger.info(
-            "%s%s: %d records emitted; %s",
-            self.name, f" {dict(context)}" if context else "", emitted, self.retry_summary(),
+            "%s: %d records emitted in %.1f s; %s",
+            progress.label, progress.records, progress.elapsed_seconds(), progress.retry_summary(),
         )  # fmt: skip
 
 

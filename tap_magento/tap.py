@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from functools import cached_property
 from typing import Any
 
+import click
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from singer_sdk.tap_base import CliTestOptionValue
 
+from tap_magento.access_check import Verdict, check_access, verdict
+from tap_magento.client import MagentoStream
 from tap_magento.connection import MagentoConnection
 from tap_magento.paging import PagingStalled
+from tap_magento.progress import quiet_request_metrics
 from tap_magento.streams import STREAM_TYPES
 
 
@@ -189,14 +195,63 @@ class TapMagento(Tap):
             "stock_items, store_configs) start with ACTIVATE_VERSION, so a target can delete "
             "or mark rows that disappeared from the store.",
         ),
+        th.Property(
+            "log_request_metrics",
+            th.BooleanType,
+            default=False,
+            title="Log request metrics",
+            description="Log the SDK's http_request_duration METRIC line for every request. "
+            "Off by default: that is a line per page. The tap's progress line every few "
+            "seconds and the SDK's record and request counters are logged either way.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The upper bound of updated_at for this run: what changes later is the next run's.
         self.started_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         super().__init__(*args, **kwargs)
+        quiet_request_metrics(enabled=bool(self.config.get("log_request_metrics")))
         if kwargs.get("validate_config", True):
             _ = self.connection  # bad store_url or credentials fail now, with one clear line
+
+    def check_connection(self) -> bool:
+        """Reach the store, log in, and log which streams the credentials may read."""
+        # One record per stream is all the check reads: ask for pages of one.
+        self.connection.page_size.lower_to(1)
+        streams = [s for s in self.streams.values() if isinstance(s, MagentoStream)]
+        try:
+            found = verdict(check_access(streams))
+        except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
+            found = Verdict(False, [], f"Connection test failed: {' '.join(str(error).split())}")
+        for warning in found.warnings:
+            self.logger.warning("%s", warning)
+        self.logger.log(logging.INFO if found.passed else logging.ERROR, "%s", found.summary)
+        return found.passed
+
+    @classmethod
+    def cb_test(cls, ctx: click.Context, param: click.Option, value: str) -> None:
+        """``--test``: ``check_connection`` instead of the SDK's dry run.
+
+        The SDK's stops at the first stream the credentials may not read, and its CLI exits 0
+        whatever happened; ``--test=schema`` is left to the SDK.
+        """
+        if value != CliTestOptionValue.All.value:
+            super().cb_test(ctx, param, value)
+            return
+        config = ctx.params.get("config")  # the SDK's parsed --config, files or ENV
+        try:
+            tap = cls(
+                config=config.config if config else None,
+                parse_env_config=bool(config and config.parse_env),
+            )
+        except ConfigValidationError as error:
+            for message in error.errors:
+                cls.logger.error("Config validation error: %s", message)
+            ctx.exit(1)
+        except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
+            cls.logger.error("Connection test failed: %s", " ".join(str(error).split()))
+            ctx.exit(1)
+        ctx.exit(0 if tap.check_connection() else 1)
 
     @classmethod
     def invoke(cls, *args: Any, **kwargs: Any) -> None:

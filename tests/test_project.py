@@ -41,3 +41,21 @@ def test_readme_names_every_stream() -> None:
     readme = (REPO / "README.md").read_text()
     for stream in json.loads((REPO / "meta.json").read_text())["streams"]:
         assert f"| {stream['name']} |" in readme
+
+
+def test_meltano_yml_declares_every_setting_as_meta_json_does() -> None:
+    import json
+
+    import yaml
+
+    meta = json.loads((REPO / "meta.json").read_text())
+    project = yaml.safe_load((REPO / "meltano.yml").read_text())
+    extractor = next(p for p in project["plugins"]["extractors"] if p["name"] == "tap-magento")
+    assert extractor["capabilities"] == meta["capabilities"]
+    declared = {
+        s["name"]: (s["kind"], bool(s.get("sensitive")), s["description"])
+        for s in extractor["settings"]
+    }
+    assert declared == {
+        s["name"]: (s["kind"], s["secret"], s["description"]) for s in meta["settings"]
+    }

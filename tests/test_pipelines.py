@@ -1,0 +1,223 @@
+"""What users run: ``meltano run tap-magento target-jsonl`` and ``... target-postgres``.
+
+The repository's own meltano.yml, ``meltano install`` from PyPI, and real targets: what lands
+in their files and tables is compared with the sandbox store the tap read.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tap_magento.sandbox.auth import SandboxAuth
+from tap_magento.sandbox.server import SandboxServer
+from tap_magento.sandbox.store import SandboxStore, StoreSize
+from tests.conftest import magento_to_rfc3339
+from tests.pipelines import MeltanoProject, Postgres, postgres_server
+from tests.test_cli import EXPECTED_STREAMS
+
+SIZE = StoreSize(orders=150, products=40, customers=60, categories=12, sales_rules=4)
+FULL_TABLE = sorted(
+    name for name, (_, replication_key) in EXPECTED_STREAMS.items() if not replication_key
+)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> MeltanoProject:
+    return MeltanoProject.create(tmp_path_factory.mktemp("meltano"))
+
+
+@pytest.fixture
+def store_server() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxStore(SIZE, seed=7), auth=SandboxAuth()) as running:
+        yield running
+
+
+def tap_env(server: SandboxServer, **extra: str) -> dict[str, str]:
+    """Settings as Meltano takes them from the environment (they win over meltano.yml)."""
+    return {
+        "TAP_MAGENTO_STORE_URL": server.url,
+        "TAP_MAGENTO_ACCESS_TOKEN": server.auth.credentials.access_token,
+        **extra,
+    }
+
+
+def keys_of(stream: str, records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    key = EXPECTED_STREAMS[stream][0]
+    return [tuple(record[name] for name in key) for record in records]
+
+
+def stored(server: SandboxServer, stream: str) -> list[dict[str, Any]]:
+    """What the tap should deliver of a stream with the default store_codes (["default"])."""
+    records = server.store.records(stream)
+    if stream == "store_configs":
+        records = [record for record in records if record["code"] == "default"]
+    if stream == "products":  # the tap adds the store view it read the product for
+        records = [{**record, "store_code": "default"} for record in records]
+    return records
+
+
+def jsonl_records(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path in folder.glob("*.jsonl"):
+        stream = path.name.rsplit("-", 1)[0]
+        lines = path.read_text().splitlines()
+        found.setdefault(stream, []).extend(json.loads(line) for line in lines)
+    return found
+
+
+def test_meltano_runs_the_tap_twice_and_the_second_run_is_incremental(
+    project: MeltanoProject, store_server: SandboxServer
+) -> None:
+    # No lookback, so what the second run reads is exactly what the bookmark lets through.
+    env = tap_env(store_server, TAP_MAGENTO_LOOKBACK_SECONDS="0")
+    first = project.run("run", "tap-magento", "target-jsonl",
+                        env={**env, "TARGET_JSONL_DESTINATION_PATH": "first"})  # fmt: skip
+    assert first.returncode == 0, first.stderr[-3000:]
+
+    written = jsonl_records(project.root / "first")
+    assert set(written) == set(EXPECTED_STREAMS)
+    for stream, records in written.items():
+        assert sorted(keys_of(stream, records)) == sorted(
+            keys_of(stream, stored(store_server, stream))
+        ), stream
+
+    bookmark = project.state("dev:tap-magento-to-target-jsonl")["singer_state"]["bookmarks"]
+    orders_bookmark = bookmark["orders"]["replication_key_value"]
+    newest = max(order["updated_at"] for order in store_server.store.records("orders"))
+    assert orders_bookmark == magento_to_rfc3339(newest)
+
+    # Between the runs, three orders change in the store.
+    changed = [order["entity_id"] for order in store_server.store.records("orders")[:3]]
+    for entity_id in changed:
+        store_server.store.touch("orders", entity_id, status="complete")
+    before_second = len(store_server.requests)
+    second = project.run("run", "tap-magento", "target-jsonl",
+                         env={**env, "TARGET_JSONL_DESTINATION_PATH": "second"})  # fmt: skip
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    # Meltano handed the tap its bookmark: the orders request filters from it...
+    orders_requests = [
+        r for r in store_server.requests[before_second:] if r.path.endswith("/V1/orders")
+    ]
+    lower_bounds = {
+        value
+        for r in orders_requests
+        for name, value in r.params.items()
+        if name.endswith("[value]")
+        and r.params[name.replace("[value]", "[field]")] == "updated_at"
+        and r.params[name.replace("[value]", "[conditionType]")] == "gteq"
+    }
+    assert lower_bounds == {newest}
+    # ...and the second run's file holds the changed orders and those at the bookmark's
+    # second (read again, as a >= filter does), nothing older.
+    again = jsonl_records(project.root / "second")["orders"]
+    expected = {
+        order["entity_id"]
+        for order in store_server.store.records("orders")
+        if order["updated_at"] >= newest
+    }
+    assert {order["entity_id"] for order in again} == expected
+    assert set(changed) <= expected
+    assert all(o["status"] == "complete" for o in again if o["entity_id"] in changed)
+    assert len(expected) < SIZE.orders / 10
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Postgres]:
+    with postgres_server() as server:
+        yield server
+
+
+def target_env(postgres: Postgres) -> dict[str, str]:
+    return {
+        "TARGET_POSTGRES_HOST": postgres.host,
+        "TARGET_POSTGRES_PORT": str(postgres.port),
+        "TARGET_POSTGRES_USER": postgres.user,
+        "TARGET_POSTGRES_PASSWORD": postgres.password,
+        "TARGET_POSTGRES_DATABASE": postgres.database,
+        "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": "magento",
+    }
+
+
+def test_a_sync_into_postgres_keeps_counts_keys_and_timestamps_and_drops_deleted_rows(
+    project: MeltanoProject, store_server: SandboxServer, postgres: Postgres
+) -> None:
+    env = {**tap_env(store_server), **target_env(postgres)}
+    first = project.run("run", "tap-magento", "target-postgres", env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    started_first = time.time()
+
+    for stream in EXPECTED_STREAMS:
+        rows = postgres.scalar(f"SELECT count(*) FROM magento.{stream}")
+        assert int(rows) == len(stored(store_server, stream)), stream
+
+    # Primary keys: declared on each table, and holding (no key twice).
+    for stream, (key, replication_key) in EXPECTED_STREAMS.items():
+        constrained = postgres.query(
+            "SELECT kcu.column_name FROM information_schema.table_constraints tc "
+            "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = "
+            "tc.constraint_name AND kcu.table_schema = tc.table_schema "
+            f"WHERE tc.table_schema = 'magento' AND tc.table_name = '{stream}' "
+            "AND tc.constraint_type = 'PRIMARY KEY'"
+        )
+        assert sorted(row[0] for row in constrained) == sorted(key), stream
+        columns = ", ".join(f'"{name}"' for name in key)
+        distinct = postgres.scalar(
+            f"SELECT count(*) FROM (SELECT DISTINCT {columns} FROM magento.{stream}) AS keys"
+        )
+        assert distinct == postgres.scalar(f"SELECT count(*) FROM magento.{stream}"), stream
+        if replication_key:
+            kind = postgres.scalar(
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                f"'magento' AND table_name = '{stream}' AND column_name = 'updated_at'"
+            )
+            assert kind.startswith("timestamp"), (stream, kind)
+
+    # The stored instant is the store's: Magento's UTC text, as a timestamp.
+    some_order = store_server.store.records("orders")[5]
+    loaded = postgres.scalar(
+        "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        f"FROM magento.orders WHERE entity_id = {some_order['entity_id']}"
+        if _is_timestamptz(postgres)
+        else "SELECT to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS') FROM magento.orders "
+        f"WHERE entity_id = {some_order['entity_id']}"
+    )
+    assert loaded == some_order["updated_at"]
+
+    # A source item removed from the store between two runs is gone, or marked deleted, after
+    # the second: the full-table streams start with ACTIVATE_VERSION, whose version has
+    # one-second resolution, so the runs must be at least a second apart.
+    gone = store_server.store.records("source_items")[0]
+    store_server.store.delete("source_items", (gone["sku"], gone["source_code"]))
+    time.sleep(max(0.0, started_first + 1.1 - time.time()))
+    second = project.run("run", "tap-magento", "target-postgres", env=env)
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    live = postgres.query(
+        "SELECT sku, source_code FROM magento.source_items WHERE _sdc_deleted_at IS NULL"
+    )
+    assert sorted(map(tuple, live)) == sorted(
+        (item["sku"], item["source_code"]) for item in store_server.store.records("source_items")
+    )
+    assert (gone["sku"], gone["source_code"]) not in {tuple(row) for row in live}
+    for stream in FULL_TABLE:
+        still_there = postgres.scalar(
+            f"SELECT count(*) FROM magento.{stream} WHERE _sdc_deleted_at IS NULL"
+        )
+        assert int(still_there) == len(stored(store_server, stream)), stream
+
+
+def _is_timestamptz(postgres: Postgres) -> bool:
+    return (
+        postgres.scalar(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = 'magento' "
+            "AND table_name = 'orders' AND column_name = 'updated_at'"
+        )
+        == "timestamp with time zone"
+    )
