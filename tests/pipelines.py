@@ -65,6 +65,7 @@ class MeltanoProject:
         return subprocess.run(
             [self.executable, *args],
             cwd=self.root,
+            check=False,
             capture_output=True,
             text=True,
             timeout=timeout,
