@@ -96,7 +96,9 @@ def test_a_15k_order_cluster_in_one_second_is_crossed_without_loss_or_repeat(
     result = sync(bearer_config(clustered_store, page_size=97, **paging), streams=["orders"])
 
     _assert_every_order_once(clustered_store, result.records["orders"])
-    in_cluster = [r for r in result.records["orders"] if r["updated_at"] == "2025-01-15T12:00:00+00:00"]
+    in_cluster = [
+        r for r in result.records["orders"] if r["updated_at"] == "2025-01-15T12:00:00+00:00"
+    ]
     assert len(in_cluster) == CLUSTER
     # Inside the cluster the cursor moved on the tie-breaker: requests asked for that second
     # and an entity_id beyond the last one read.

@@ -115,9 +115,7 @@ def test_gateway_and_network_failures_are_retried(server, fault) -> None:
     ],
     ids=["502", "dropped-connection"],
 )
-def test_gateway_failure_that_never_ends_gives_up_after_eight_tries(
-    server, fault, reason
-) -> None:
+def test_gateway_failure_that_never_ends_gives_up_after_eight_tries(server, fault, reason) -> None:
     server.faults.add(fault)
     with pytest.raises(FatalAPIError, match=reason) as error:
         sync(bearer_config(server), streams=WEBSITES)

@@ -21,8 +21,7 @@ from tests.conftest import (
 DEBUG = {"TAP_MAGENTO_LOGLEVEL": "DEBUG"}
 PRODUCT_GONE = Unreadable(404, "The product that was requested doesn't exist.")
 NONCE_REFUSED = (
-    '{"message": "The nonce is already being used by the consumer with ID %1", '
-    '"parameters": ["1"]}'
+    '{"message": "The nonce is already being used by the consumer with ID %1", "parameters": ["1"]}'
 )
 
 

@@ -89,7 +89,9 @@ def test_narrowing_a_page_down_takes_a_few_requests_not_a_page_of_them(caplog) -
     [("customers", 40), ("products", 33), ("coupons", 12), ("source_items", 101),
      ("stock_items", 55)],
 )  # fmt: skip
-@pytest.mark.parametrize("how", [Unreadable(), UNNAMEABLE, PRODUCT_GONE], ids=["named", "unnamed", "404"])
+@pytest.mark.parametrize(
+    "how", [Unreadable(), UNNAMEABLE, PRODUCT_GONE], ids=["named", "unnamed", "404"]
+)
 def test_every_list_skips_only_its_broken_record(stream, position, how) -> None:
     with make_server() as server:
         broken = _stored_in_order(server, stream)[position]
