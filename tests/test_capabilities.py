@@ -83,12 +83,13 @@ def test_state_from_the_command_line_resumes_from_its_bookmark(
     assert final == magento_to_rfc3339(orders[-1]["updated_at"])
 
 
-def test_stream_maps_filter_hash_and_drop(server: SandboxServer, tmp_path: Path) -> None:
+def test_stream_maps_filter_hash_drop_and_rename(server: SandboxServer, tmp_path: Path) -> None:
     maps = {
         "customers": {"email_hash": "md5(email)", "email": None, "__filter__": "group_id == 1"},
+        "sales_rules": {"__alias__": "salerules"},  # the name another tap used (README)
     }
-    result = tap(tmp_path, bearer_config(server, stream_maps=maps), "--catalog",
-                 _only(server, tmp_path, "customers"))  # fmt: skip
+    catalog = _only(server, tmp_path, "customers", "sales_rules")
+    result = tap(tmp_path, bearer_config(server, stream_maps=maps), "--catalog", catalog)
 
     wanted = [c for c in server.store.records("customers") if c["group_id"] == 1]
     assert 0 < len(wanted) < len(server.store.records("customers"))
@@ -98,6 +99,8 @@ def test_stream_maps_filter_hash_and_drop(server: SandboxServer, tmp_path: Path)
         assert "email" not in customer
         assert customer["email_hash"] == hashlib.md5(emails[customer["id"]].encode()).hexdigest()
     assert "email" not in result.schemas["customers"]["properties"]
+    assert set(result.records) == {"customers", "salerules"}
+    assert len(result.records["salerules"]) == len(server.store.records("sales_rules"))
 
 
 def test_schema_flattening_turns_nested_objects_into_columns(
