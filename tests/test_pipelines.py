@@ -87,6 +87,14 @@ def test_meltano_runs_the_tap_twice_and_the_second_run_is_incremental(
             keys_of(stream, stored(store_server, stream))
         ), stream
 
+    # The records are the store's, not just their keys.
+    by_id = {o["entity_id"]: o for o in store_server.store.records("orders")}
+    for order in written["orders"]:
+        stored_order = by_id[order["entity_id"]]
+        assert order["increment_id"] == stored_order["increment_id"]
+        assert order["updated_at"] == magento_to_rfc3339(stored_order["updated_at"])
+        assert len(order["items"]) == len(stored_order["items"])
+
     bookmark = project.state("dev:tap-magento-to-target-jsonl")["singer_state"]["bookmarks"]
     orders_bookmark = bookmark["orders"]["replication_key_value"]
     newest = max(order["updated_at"] for order in store_server.store.records("orders"))
