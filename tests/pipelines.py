@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import pwd
 import secrets
 import shutil
 import socket
@@ -124,32 +125,39 @@ def postgres_server() -> Iterator[Postgres]:
     # PostgreSQL refuses to run as root: then its files belong to, and it runs as, "postgres".
     as_owner: list[str] = []
     if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            unavailable("running as root, and there is no 'postgres' user to run PostgreSQL as")
         if shutil.which("runuser") is None:
             unavailable("running as root without runuser to start PostgreSQL as 'postgres'")
         as_owner = ["runuser", "-u", "postgres", "--"]
     root = Path(tempfile.mkdtemp(prefix="tap-magento-pg-"))
+    data, password = root / "data", secrets.token_hex(8)
+    (root / "pw").write_text(password)
     root.chmod(0o755)
     if as_owner:
-        shutil.chown(root, "postgres", "postgres")
-    data, sockets = root / "data", root
+        for path in (root, root / "pw"):
+            shutil.chown(path, "postgres", "postgres")
     port = _free_port()
 
-    def run(*command: str) -> None:
-        done = subprocess.run(
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             [*as_owner, *command], capture_output=True, text=True, timeout=120, check=False
         )
-        assert done.returncode == 0, done.stdout + done.stderr
 
-    password = secrets.token_hex(8)
-    (root / "pw").write_text(password)
-    if as_owner:
-        shutil.chown(root / "pw", "postgres", "postgres")
     try:
-        run(str(bindir / "initdb"), "-D", str(data), "-U", "tap", f"--pwfile={root / 'pw'}",
-            "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8")  # fmt: skip
-        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-            "-w", "start")  # fmt: skip
+        initdb = run(str(bindir / "initdb"), "-D", str(data), "-U", "tap",
+                     f"--pwfile={root / 'pw'}", "--auth-host=scram-sha-256",
+                     "--auth-local=trust", "-E", "UTF8")  # fmt: skip
+        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        start = initdb if initdb.returncode else run(
+            str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
+            "-w", "start",
+        )  # fmt: skip
+        if start.returncode:
+            log = (root / "log").read_text() if (root / "log").exists() else ""
+            unavailable(f"PostgreSQL could not be started: {(start.stderr + log)[-500:]}")
         try:
             yield Postgres("127.0.0.1", port, "tap", password, "postgres", bindir)
         finally:
