@@ -1,11 +1,10 @@
 """``tap-magento --test``: can the tap reach the store, log in, and read each stream?
 
 Each stream is asked for one record (of its first partition). Nothing is written to stdout:
-this is a check, not a sync. A stream whose route
-the credentials may not use is reported with the ACL resource the store names, and the check
-goes on: a token scoped to some streams is a normal set-up (the others are deselected). Any
-other failure (no store at ``store_url``, wrong credentials, a firewall) ends the check at once
-with the same one-line error a sync would give.
+this is a check, not a sync. A stream whose route the credentials may not use is reported with
+the ACL resource the store names, and the check goes on: a token scoped to some streams is a
+normal set-up (the others are deselected). Any other failure (no store at ``store_url``, wrong
+credentials, a firewall) ends the check at once with the same one-line error a sync would give.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
 from tap_magento.client import MagentoStream
+from tap_magento.diagnosis import one_line
 from tap_magento.errors import AccessRefused
 
 
 @dataclass(frozen=True)
 class StreamAccess:
     stream: str
-    records: int  # read in the check: 1, or 0 for an empty stream
     refused_resource: str | None = None  # the ACL resource the store says is missing
     refusal: str | None = None  # the store's refusal, explained
 
@@ -36,15 +35,14 @@ def check_access(streams: Iterable[MagentoStream]) -> list[StreamAccess]:
         context = stream.partitions[0] if stream.partitions else None
         records = stream.get_records(context)
         try:
-            first = next(iter(records), None)
+            next(iter(records), None)  # an empty stream is readable too
         except AccessRefused as refused:
-            why = " ".join(str(refused).split())
-            found.append(StreamAccess(stream.name, 0, refused.resource, why))
+            found.append(StreamAccess(stream.name, refused.resource, one_line(refused)))
             continue
         finally:
             if isinstance(records, Generator):
                 records.close()
-        found.append(StreamAccess(stream.name, 0 if first is None else 1))
+        found.append(StreamAccess(stream.name))
     return found
 
 

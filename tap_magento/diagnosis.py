@@ -77,6 +77,11 @@ def raise_for_answer(
     raise FatalAPIError(error_message(response))
 
 
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (what a failed run prints last)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def error_message(response: requests.Response) -> str:
     """Status, request line and the store's own message."""
     body = "an HTML page" if is_html(response) else repr(store_message(response))

@@ -16,6 +16,7 @@ from singer_sdk.tap_base import CliTestOptionValue
 from tap_magento.access_check import Verdict, check_access, verdict
 from tap_magento.client import MagentoStream
 from tap_magento.connection import MagentoConnection
+from tap_magento.diagnosis import one_line
 from tap_magento.paging import PagingStalled
 from tap_magento.progress import quiet_request_metrics
 from tap_magento.streams import STREAM_TYPES
@@ -222,7 +223,7 @@ class TapMagento(Tap):
         try:
             found = verdict(check_access(streams))
         except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
-            found = Verdict(False, [], f"Connection test failed: {' '.join(str(error).split())}")
+            found = Verdict(False, [], f"Connection test failed: {one_line(error)}")
         for warning in found.warnings:
             self.logger.warning("%s", warning)
         self.logger.log(logging.INFO if found.passed else logging.ERROR, "%s", found.summary)
@@ -249,7 +250,7 @@ class TapMagento(Tap):
                 cls.logger.error("Config validation error: %s", message)
             ctx.exit(1)
         except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
-            cls.logger.error("Connection test failed: %s", " ".join(str(error).split()))
+            cls.logger.error("Connection test failed: %s", one_line(error))
             ctx.exit(1)
         ctx.exit(0 if tap.check_connection() else 1)
 
@@ -262,7 +263,7 @@ class TapMagento(Tap):
         try:
             super().invoke(*args, **kwargs)
         except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
-            cls.logger.error("%s", " ".join(str(error).split()) or type(error).__name__)
+            cls.logger.error("%s", one_line(error))
             raise SystemExit(1) from None
 
     @cached_property
