@@ -153,7 +153,7 @@ def target_env(postgres: Postgres) -> dict[str, str]:
     }
 
 
-def test_a_sync_into_postgres_keeps_counts_keys_and_timestamps_and_drops_deleted_rows(
+def test_a_sync_into_postgres_keeps_counts_keys_timestamps_and_marks_deleted_rows(
     project: MeltanoProject, store_server: SandboxServer, postgres: Postgres
 ) -> None:
     env = {**tap_env(store_server), **target_env(postgres)}
