@@ -37,9 +37,7 @@ def order_ids(server: SandboxServer) -> list[int]:
 
 def test_catalog_selects_streams_and_fields(server: SandboxServer, tmp_path: Path) -> None:
     config = bearer_config(server)
-    catalog = json.loads(
-        run_cli("--config", write(tmp_path, "c.json", config), "--discover").stdout
-    )
+    catalog = _discovered(server, tmp_path)
     for entry in catalog["streams"]:
         for item in entry["metadata"]:
             if item["breadcrumb"] == []:
@@ -208,10 +206,14 @@ def test_connection_test_fails_in_one_line_on_a_wrong_token(
 
 def _only(server: SandboxServer, tmp_path: Path, *streams: str) -> str:
     """A catalog file with only these streams selected."""
-    config = write(tmp_path, "discover.json", bearer_config(server))
-    catalog = json.loads(run_cli("--config", config, "--discover").stdout)
+    catalog = _discovered(server, tmp_path)
     for entry in catalog["streams"]:
         for item in entry["metadata"]:
             if item["breadcrumb"] == []:
                 item["metadata"]["selected"] = entry["tap_stream_id"] in streams
     return write(tmp_path, f"catalog-{'-'.join(streams)}.json", catalog)
+
+
+def _discovered(server: SandboxServer, tmp_path: Path) -> dict[str, Any]:
+    config = write(tmp_path, "discover.json", bearer_config(server))
+    return dict(json.loads(run_cli("--config", config, "--discover").stdout))
