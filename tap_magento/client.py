@@ -5,9 +5,9 @@ from __future__ import annotations
 import decimal
 import json
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import backoff
 import requests
@@ -15,10 +15,12 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from singer_sdk.streams.rest import PageContext
+from typing_extensions import override
 
 from tap_magento import schemas
 from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
-from tap_magento.progress import Progress
+from tap_magento.progress import Progress, log_request_duration
 from tap_magento.retry import RETRIED_ERRORS, cause_of
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_magento.connection import MagentoConnection
-
-RequestFunc = Callable[..., requests.Response]
 
 
 class MagentoStream(RESTStream[Any]):
@@ -42,29 +42,102 @@ class MagentoStream(RESTStream[Any]):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
     # A STATE message every this many records: a killed sync repeats at most this many.
     STATE_MSG_FREQUENCY = 1000
+    # Fields the SDK copies from the partition into every record (the store does not send
+    # them); the rest of the primary key is the store's own.
+    context_keys: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def record_key(self) -> tuple[str, ...]:
+        """The store's own unique key for a record: the primary key less ``context_keys``."""
+        return tuple(k for k in self.primary_keys or () if k not in self.context_keys)
 
     @property
     def connection(self) -> MagentoConnection:
         return cast("MagentoConnection", self._tap.connection)  # type: ignore[attr-defined]
 
     @property
+    @override
     def url_base(self) -> str:
         return self.connection.rest_url
 
     @property
+    @override
     def authenticator(self) -> AuthBase:
         return self.connection.auth
 
     @property
+    @override
     def timeout(self) -> int:
         return max(1, math.ceil(self.connection.timeout))  # the SDK takes whole seconds
 
+    # --- requests -----------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        context: Context | None,
+        token: Any,
+        progress: Progress,
+        server_error_tries: int | None = None,
+    ) -> requests.Response:
+        """One page: its request built by the SDK's hooks, paced, retried by cause, validated.
+
+        ``server_error_tries`` overrides how often a 500 is tried (``retry.RULES`` otherwise).
+        The SDK's own page loop (``request_records``) cannot tell its hooks which pass a page
+        belongs to; this is the part of it a pass needs, through its public pieces.
+        """
+        http_request = self.get_http_request(page=PageContext(context, token))
+        prepared = self.build_prepared_request(
+            method=http_request.method,
+            url=http_request.url,
+            params=http_request.encode_params(),
+            headers=http_request.headers,
+        )
+        send = self._retrying(progress, server_error_tries)
+        with self.get_http_request_counter() as counter:
+            counter.with_context(context)
+            response = send(prepared)
+            counter.increment()
+        progress.answered()
+        return response
+
+    def _retrying(
+        self, progress: Progress, server_error_tries: int | None
+    ) -> Callable[[requests.PreparedRequest], requests.Response]:
+        def send(prepared: requests.PreparedRequest) -> requests.Response:
+            self.connection.pacer.wait_turn()
+            progress.requested()
+            response = self.requests_session.send(
+                self.authenticator(prepared), timeout=self.timeout
+            )
+            log_request_duration(self.name, self.path, response)
+            self.validate_response(response)
+            return response
+
+        def on_backoff(details: Details) -> None:
+            error = details.get("exception")
+            cause = cause_of(error) if error is not None else None
+            progress.retried(cause.value if cause is not None else "failure")
+            self.logger.warning(
+                "%s: retry %d in %.1f s after %s",
+                self.name, details["tries"], details.get("wait", 0.0), _one_line(error),
+            )  # fmt: skip
+
+        retrying: Callable[[requests.PreparedRequest], requests.Response] = backoff.on_exception(
+            lambda: self.connection.retry_policy.waits(server_error_tries),
+            RETRIED_ERRORS,
+            max_tries=None,  # the schedule decides, per cause
+            jitter=None,  # the schedule jitters its own waits, not the store's Retry-After
+            on_backoff=on_backoff,
+            logger=None,  # on_backoff logs; backoff's own give-up line would be noise
+        )(send)
+        return retrying
+
     # --- answers ------------------------------------------------------------------------------
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         raise_for_answer(response, self.connection.credentials, self.connection.user_agent)
         self.connection.accepted()
-        self.progress.answered()
 
     def decode(self, response: requests.Response) -> Any:
         """The response body as JSON; a clear error when the store sent something else."""
@@ -73,70 +146,15 @@ class MagentoStream(RESTStream[Any]):
         except ValueError:
             raise FatalAPIError(not_json_message(response, self.connection.user_agent)) from None
 
-    # --- retries ------------------------------------------------------------------------------
-
-    def request_decorator(self, func: RequestFunc) -> RequestFunc:
-        """Pace every attempt, and retry by cause (``retry.RULES``) instead of one schedule."""
-
-        def paced(*args: Any, **kwargs: Any) -> requests.Response:
-            self.connection.pacer.wait_turn()
-            self.progress.requested()
-            return func(*args, **kwargs)
-
-        retrying: RequestFunc = backoff.on_exception(
-            self.backoff_wait_generator,
-            RETRIED_ERRORS,
-            max_tries=None,  # the schedule decides, per cause
-            jitter=None,  # the schedule jitters its own waits, not the store's Retry-After
-            on_backoff=self.backoff_handler,
-            logger=None,  # backoff_handler logs; backoff's own give-up line would be noise
-        )(paced)
-        return retrying
-
-    def backoff_wait_generator(self) -> Generator[float, Any, None]:
-        return self.connection.retry_policy.waits(self.server_error_tries)
-
-    @property
-    def server_error_tries(self) -> int | None:
-        """How often to try a request that fails with 500; None: as ``retry.RULES`` says."""
-        return None
-
-    def backoff_handler(self, details: Details) -> None:
-        error = details.get("exception")
-        cause = cause_of(error) if error is not None else None
-        label = cause.value if cause is not None else "failure"
-        self.progress.retried(label)
-        self.logger.warning(
-            "%s: retry %d in %.1f s after %s",
-            self.name, details["tries"], details.get("wait", 0.0), _one_line(error),
-        )  # fmt: skip
-
-    # --- progress -----------------------------------------------------------------------------
-
-    _progress: Progress | None = None
-
-    @property
-    def progress(self) -> Progress:
-        """This pass's counts: the periodic progress line and the end-of-stream summary."""
-        if self._progress is None:
-            self._progress = Progress(self.name, self.logger)
-        return self._progress
-
-    def start_pass(self, context: Context | None) -> None:
-        """Count afresh for one pass over the stream (one partition of it)."""
-        label = f"{self.name} {dict(context)}" if context else self.name
-        self._progress = Progress(label, self.logger)
-
     # --- records ------------------------------------------------------------------------------
 
     @cached_property
     def timestamp_plan(self) -> TimestampPlan:
         return timestamp_plan(self.schema)
 
+    @override
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
-        converted = convert_timestamps(row, self.timestamp_plan)
-        self.progress.emitted(converted)
-        return converted
+        return convert_timestamps(row, self.timestamp_plan)
 
 
 def _one_line(error: BaseException | None) -> str:

@@ -11,23 +11,18 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.exceptions import FatalAPIError
-from singer_sdk.pagination import SinglePagePaginator
+from typing_extensions import override
 
 from tap_magento.client import MagentoStream
-from tap_magento.errors import PageSizeRefused, UnreadableRecords
-from tap_magento.paging import (
-    Cursor,
-    Page,
-    Skipped,
-    WindowPaginator,
-    position_of,
-    primary_key_of,
-)
+from tap_magento.errors import PageSizeRefused
+from tap_magento.narrowing import Cursor, Skipped
+from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
+from tap_magento.progress import Progress
+from tap_magento.reader import PassReader, pass_label
 from tap_magento.search_criteria import (
     Filter,
     FilterGroup,
@@ -48,75 +43,56 @@ DEFAULT_STORE_CODE = "default"
 class PagedStream(MagentoStream):
     """A list answered as ``{"items": [...], "total_count": N}``, one numbered page at a time.
 
-    A page the store cannot render (``UnreadableRecords``) is handed back to the paginator,
-    which narrows it down to the record at fault; the pass then goes on from there.
+    Each pass (one partition) is read by its own :class:`PassReader`. A store that refuses the
+    page size before anything was read gets the pass again at the size it names.
     """
 
-    _pager: WindowPaginator | None = None
-    # The store's own unique key for one record in a response (the primary key minus what the
-    # tap adds, such as store_code): what pages are sorted by last and repeats are told by.
-    record_key: ClassVar[tuple[str, ...] | None] = None
-
     @property
-    def unique_key(self) -> tuple[str, ...]:
-        return self.record_key or tuple(self.primary_keys or ())
-
-    @property
-    def identity_fields(self) -> tuple[str, ...]:
-        """What names a record the store cannot render (asked for with ``fields``)."""
-        return self.unique_key
+    def cursor_fields(self) -> tuple[str, ...]:
+        """The fields the list is sorted on, last the record key; () when it has no cursor."""
+        return ()
 
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         raise NotImplementedError
 
     def new_paginator(self, page_size: int) -> WindowPaginator:
-        return WindowPaginator(
-            page_size, primary_key_of(self.unique_key), on_skip=self._record_skipped
-        )
+        return WindowPaginator(page_size, key_of(self.record_key), on_skip=self._record_skipped)
 
-    def get_new_paginator(self) -> WindowPaginator:
-        # Kept on the stream because parse_response must see the pager: the SDK parses a page
-        # (and yields its records) before it asks the paginator whether to go on. A pager
-        # left unfinished by an unreadable page is handed back to go on where it stopped.
-        if self._pager is None or self._pager.finished:
-            self._pager = self.new_paginator(self.connection.page_size.value)
-        return self._pager
-
+    @override
     def get_url_params(
         self, context: Context | None, next_page_token: Cursor | None
     ) -> dict[str, Any]:
-        assert self._pager is not None
-        cursor = next_page_token or self._pager.current_value
+        cursor = next_page_token or Cursor(size=self.connection.page_size.value)
         params = self.page_params(context, cursor)
-        if cursor.identify:
-            params["fields"] = f"items[{','.join(self.identity_fields)}]"
+        if cursor.identify:  # what names the record: enough to step past it
+            naming = dict.fromkeys((*self.cursor_fields, *self.record_key))
+            params["fields"] = f"items[{','.join(naming)}]"
         return params
 
-    @property
-    def server_error_tries(self) -> int | None:
-        # While narrowing, a failing page is only halved again: retrying it would not help.
-        return 1 if self._pager is not None and self._pager.narrowing else None
-
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
+    def parse_page(self, response: requests.Response) -> Page:
         body = self.decode(response)
         if not isinstance(body, dict):
             msg = (
                 f"{self.path} answered {type(body).__name__}, not a search result: is this Magento?"
             )
             raise FatalAPIError(msg)
-        page = Page(list(body.get("items") or []), body.get("total_count"))
-        assert self._pager is not None
-        yield from self._pager.fresh_records(page)
+        return Page(list(body.get("items") or []), body.get("total_count"))
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        self._pager = None
-        self.start_pass(context)
         while True:
+            reader = PassReader(
+                pass_label(self.name, context),
+                self.new_paginator(self.connection.page_size.value),
+                fetch=lambda cursor, progress, tries: self.fetch(context, cursor, progress, tries),
+                parse=self.parse_page,
+                describe=self.describe,
+                logger=self.logger,
+            )
             try:
-                yield from self.request_records(context)
-                break
+                yield from reader.records()
             except PageSizeRefused as refusal:
-                if self._pager is None or self._pager.summary.records:
+                if reader.emitted_any:
                     raise
                 self.logger.warning(
                     "The store refuses pages larger than %d records; continuing with %d "
@@ -124,12 +100,9 @@ class PagedStream(MagentoStream):
                     refusal.maximum, refusal.maximum, refusal.maximum,
                 )  # fmt: skip
                 self.connection.page_size.lower_to(refusal.maximum)
-                self._pager = None
-            except UnreadableRecords as failure:
-                if self._pager is None:
-                    raise
-                self._pager.unreadable(str(failure))
-        self._log_summary()
+                continue
+            reader.log_summary()
+            return
 
     def _record_skipped(self, skipped: Skipped) -> None:
         what = self.describe(skipped)
@@ -153,28 +126,11 @@ class PagedStream(MagentoStream):
         return f"{skipped.count} {records} it cannot even name, {after} and {before}"
 
     def _name(self, record: dict[str, Any]) -> str:
-        key = ", ".join(f"{name} {record.get(name)}" for name in self.unique_key)
-        rest = [name for name in self.identity_fields if name not in self.unique_key]
+        key = ", ".join(f"{name} {record.get(name)}" for name in self.record_key)
+        rest = [name for name in self.cursor_fields if name not in self.record_key]
         if not rest:
             return key
         return f"{key} ({', '.join(f'{name} {record.get(name)}' for name in rest)})"
-
-    def _log_summary(self) -> None:
-        if self._pager is None:
-            return
-        summary = self._pager.summary
-        repeats = f" (keys {summary.repeated_keys}...)" if summary.repeated else ""
-        skipped = sum(s.count for s in summary.skipped)
-        progress = self.progress
-        self.logger.log(
-            logging.WARNING if skipped else logging.INFO,
-            "%s: %d records emitted in %d pages, %d windows (stopped on %s), %.1f s at %.1f "
-            "requests/s; %d repeated records dropped%s; %s; %d unreadable records skipped%s",
-            progress.label, summary.records, summary.pages, summary.windows,
-            summary.stopped_because, progress.elapsed_seconds(), progress.requests_per_second(),
-            summary.repeated, repeats, progress.retry_summary(), skipped,
-            f": {'; '.join(self.describe(s) for s in summary.skipped)}" if skipped else "",
-        )  # fmt: skip
 
 
 class SearchCriteriaStream(PagedStream):
@@ -190,29 +146,27 @@ class SearchCriteriaStream(PagedStream):
     search_names: ClassVar[dict[str, str]] = {}
 
     @property
+    @override
     def cursor_fields(self) -> tuple[str, ...]:
-        """The record fields the list is sorted on, last a unique key, so the order is total."""
-        return self.unique_key
+        return self.record_key
 
     def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
         return ()
 
+    @override
     def new_paginator(self, page_size: int) -> WindowPaginator:
         pages_per_window = (
             1 if self.config["keyset_paging"] else self.config["max_pages_per_window"]
         )
         return WindowPaginator(
             page_size,
-            primary_key_of(self.unique_key),
-            position_of(self.cursor_fields),
+            key_of(self.record_key),
+            cursor_of(self.cursor_fields),
             max(1, pages_per_window),
             on_skip=self._record_skipped,
         )
 
-    @property
-    def identity_fields(self) -> tuple[str, ...]:
-        return self.cursor_fields
-
+    @override
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         fields = tuple(self.search_names.get(name, name) for name in self.cursor_fields)
         groups = self.filter_groups(context)
@@ -235,14 +189,16 @@ class IncrementalStream(SearchCriteriaStream):
     replication_key = "updated_at"
     is_sorted = True  # sorted by updated_at on the server: a killed sync resumes from state
     # The lookback re-reads records older than the bookmark, which the SDK's check would take
-    # for unsorted data; parse_response checks the store's order instead.
+    # for unsorted data; parse_page checks the store's order instead.
     check_sorted = False
 
     @property
+    @override
     def cursor_fields(self) -> tuple[str, ...]:
         # updated_at alone is not unique (bulk actions share a second): the key breaks ties.
-        return ("updated_at", *self.unique_key)
+        return ("updated_at", *self.record_key)
 
+    @override
     def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
         bounds = []
         start = self.get_starting_timestamp(context)
@@ -255,9 +211,11 @@ class IncrementalStream(SearchCriteriaStream):
         bounds.append(Filter("updated_at", to_magento(self.upper_bound), "lteq"))
         return all_of(*bounds)
 
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
+    @override
+    def parse_page(self, response: requests.Response) -> Page:
+        page = super().parse_page(response)
         previous = ""
-        for record in super().parse_response(response):
+        for record in page.records:
             updated_at = record.get("updated_at") or ""
             if updated_at < previous:
                 msg = (
@@ -267,7 +225,7 @@ class IncrementalStream(SearchCriteriaStream):
                 )
                 raise FatalAPIError(msg)
             previous = updated_at
-            yield record
+        return page
 
     @property
     def upper_bound(self) -> datetime.datetime:
@@ -282,6 +240,7 @@ class LowStockStream(PagedStream):
     It takes no filters, so its pages cannot be windowed: they go as deep as the list is long.
     """
 
+    @override
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         return {
             "scopeId": 0,
@@ -292,19 +251,15 @@ class LowStockStream(PagedStream):
 
 
 class PlainArrayStream(MagentoStream):
-    """An endpoint that answers one JSON array with everything."""
+    """An endpoint that answers one JSON array with everything: one request a pass."""
 
-    def get_new_paginator(self) -> SinglePagePaginator:
-        return SinglePagePaginator()
-
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        body = self.decode(response)
-        yield from body if isinstance(body, list) else [body]
-
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        self.start_pass(context)
-        yield from super().get_records(context)
-        progress = self.progress
+        progress = Progress(pass_label(self.name, context), self.logger)
+        body = self.decode(self.fetch(context, None, progress))
+        for record in body if isinstance(body, list) else [body]:
+            progress.emitted(record)
+            yield record
         self.logger.info(
             "%s: %d records emitted in %.1f s; %s",
             progress.label, progress.records, progress.elapsed_seconds(), progress.retry_summary(),
@@ -318,12 +273,15 @@ class StoreScoped(MagentoStream):
     """
 
     store_code_param: ClassVar[str | None] = None  # a query parameter that also takes the code
+    context_keys = ("store_code",)
 
     @property
+    @override
     def partitions(self) -> list[dict[str, Any]]:
         codes = self.config.get("store_codes") or [DEFAULT_STORE_CODE]
         return [{"store_code": code} for code in codes]
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
         inherited = super().get_url_params(context, next_page_token)
         params = dict(inherited) if isinstance(inherited, dict) else {}

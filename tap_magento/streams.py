@@ -28,7 +28,6 @@ class ProductsStream(StoreScoped, IncrementalStream):
     name = "products"
     path = "/{store_code}/V1/products"
     primary_keys = ("id", "store_code")
-    record_key = ("id",)
     search_names = EAV_NAMES
 
 

@@ -8,14 +8,8 @@ import logging
 import pytest
 import requests
 
-from tap_magento.paging import (
-    Cursor,
-    Page,
-    PagingStalled,
-    WindowPaginator,
-    position_of,
-    primary_key_of,
-)
+from tap_magento.narrowing import Cursor
+from tap_magento.paging import Page, PagingStalled, WindowPaginator, cursor_of, key_of
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.store import StoreSize
 from tests.conftest import bearer_config, make_server, sync
@@ -98,7 +92,7 @@ def test_small_page_size_reads_everything_exactly_once(mode) -> None:
 
 
 def test_a_store_that_ignores_the_cursor_stops_the_pass_instead_of_looping() -> None:
-    pager = WindowPaginator(2, primary_key_of(["id"]), position_of(["t", "id"]), 1)
+    pager = WindowPaginator(2, key_of(["id"]), cursor_of(["t", "id"]), 1)
     response = requests.Response()
     pager.fresh_records(Page([{"id": 1, "t": "a"}, {"id": 2, "t": "a"}], None))
     pager.advance(response)

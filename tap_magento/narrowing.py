@@ -1,0 +1,161 @@
+"""Narrowing an unreadable page down to the one record at fault, and stepping past it.
+
+Magento fails a whole page when it cannot render one of its records, every time it is asked
+(docs/magento-rest.md, "One bad record fails its page"). So when a page fails, the same
+position is asked for in pages half as big, halving again at each failure, until one record
+fails alone. The store is then asked for just that record's key and sort fields (``fields``),
+which it can usually still render; the pass moves past it and page sizes double back to full
+size with each page read. A record the store cannot even name is stepped past by position and
+reported between its readable neighbours.
+
+The sequence, across modules: ``diagnosis.raise_for_answer`` turns the store's 500 or 404 into
+``UnreadableRecords``; ``retry.RetryPolicy`` tries it a few times (once while narrowing) and
+hands it back unchanged; ``reader.PassReader`` gives it to the paginator, which asks this class
+where to go next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from singer_sdk.exceptions import FatalAPIError
+
+Record = dict[str, Any]
+CursorOf = Callable[[Record], tuple[str, ...]]
+
+# This many records in a row that the store cannot render means it is broken, not a few
+# bad records: stop instead of narrowing every page down to nothing.
+MAX_UNREADABLE_IN_A_ROW = 10
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next request starts: page ``page`` of ``size`` records sorted after ``after``.
+
+    ``after`` holds the cursor-field values of the last record read (Magento's own formats), or
+    None at the start. With keyset paging every request is page 1 after a new ``after``.
+    ``identify`` asks only for the key and cursor fields of the one record at this position.
+    """
+
+    after: tuple[str, ...] | None = None
+    page: int = 1
+    size: int = 1
+    identify: bool = False
+
+    @property
+    def offset(self) -> int:
+        """How many records of this window come before the page."""
+        return (self.page - 1) * self.size
+
+
+@dataclass
+class Skipped:
+    """Records the store could not render, left out of the sync.
+
+    ``identity`` is what the store still told about it (its key and cursor fields, asked for
+    with ``fields``). When it could not even say that, the record was stepped past by
+    position: ``after`` and ``before`` are the readable records on either side of it.
+    """
+
+    reason: str
+    identity: Record | None = None
+    after: Record | None = None
+    before: Record | None = None
+    count: int = 1
+
+
+class Narrowing:
+    """Where to ask next after an unreadable page, for one pass; and what was skipped.
+
+    ``cursor_of`` gives a record's cursor-field values; without it (a list that cannot be
+    filtered) records are stepped past by position alone.
+    """
+
+    def __init__(
+        self,
+        full_size: int,
+        cursor_of: CursorOf | None,
+        on_skip: Callable[[Skipped], None],
+    ) -> None:
+        self.full_size = full_size
+        self.skipped: list[Skipped] = []
+        self._cursor_of = cursor_of
+        self._on_skip = on_skip
+        self._failure = ""  # the store's answer to the request being narrowed down
+        self._gap: Skipped | None = None  # stepped past blind; waits for the next record
+        # Records from the current position on that may hold the one that failed a page:
+        # while there are any, pages stay small; after that they double back to full size.
+        self._suspects = 0
+        self._in_a_row = 0
+
+    def active(self, cursor: Cursor) -> bool:
+        """Is a request at ``cursor`` part of narrowing a page down?"""
+        return cursor.identify or 1 < cursor.size < self.full_size
+
+    def failed(self, cursor: Cursor, failure: str, last_read: Record | None) -> Cursor:
+        """The request at ``cursor`` was unreadable: the cursor to ask next."""
+        if cursor.identify:  # the store cannot even name it: step past it by position
+            self._suspects = 0
+            if self._gap is None:
+                self._gap = Skipped(self._failure, after=last_read)
+            else:
+                self._gap.count += 1
+            return Cursor(cursor.after, cursor.offset + 2, 1)  # size 1: page = offset + 1
+        self._failure = failure
+        if cursor.size > 1:  # the same position, in pages half as big
+            self._suspects = cursor.size
+            return on_grid(cursor.after, cursor.offset, cursor.size // 2)
+        self._in_a_row += 1
+        if self._in_a_row >= MAX_UNREADABLE_IN_A_ROW:
+            msg = (
+                f"{self._in_a_row} records in a row could not be read ({failure}): the store "
+                "looks broken rather than held up by a few bad records. Its exception log "
+                "(var/log, var/report) has the cause."
+            )
+            raise FatalAPIError(msg)
+        return replace(cursor, identify=True)
+
+    def identified(self, identity: Record) -> None:
+        """The store named the record it cannot render: report it."""
+        self._suspects = 0
+        self._close_gap(identity)
+        self._report(Skipped(self._failure, identity=identity))
+
+    def past(self, cursor: Cursor, identity: Record) -> Cursor:
+        """The cursor just past a record the store named but could not render."""
+        if self._cursor_of is None:
+            return on_grid(cursor.after, cursor.offset + 1, 2)
+        return Cursor(self._cursor_of(identity), 1, min(2, self.full_size))
+
+    def read(self, count: int, first: Record | None) -> None:
+        """A page of ``count`` records was read; ``first``: its first new record, if any."""
+        if count:
+            self._in_a_row = 0
+            self._suspects = max(0, self._suspects - count)
+        self._close_gap(first)
+
+    def next_size(self, size: int) -> int:
+        """Pages stay small past a failure, then double back to full size."""
+        return size if self._suspects else min(2 * size, self.full_size)
+
+    def _close_gap(self, before: Record | None) -> None:
+        if self._gap is not None:
+            self._gap.before = dict(before) if before is not None else None
+            self._report(self._gap)
+            self._gap = None
+
+    def _report(self, skipped: Skipped) -> None:
+        self.skipped.append(skipped)
+        self._on_skip(skipped)
+
+
+def on_grid(after: tuple[str, ...] | None, offset: int, most: int) -> Cursor:
+    """The biggest page of at most ``most`` records that starts exactly at ``offset``.
+
+    Page numbers address multiples of the page size, so a page that must start at an odd
+    offset is smaller (at worst a single record).
+    """
+    size = next(n for n in range(max(most, 1), 0, -1) if offset % n == 0)
+    return Cursor(after, offset // size + 1, size)
