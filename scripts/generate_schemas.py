@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import sys
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OPENAPI = REPO.parent / "shared" / "reference" / "magento-2.4.8-openapi.json"
+# Adobe's OpenAPI file, kept in the repository compressed (reference/README.md says whence).
+DEFAULT_OPENAPI = REPO / "reference" / "magento-2.4.8-openapi.json.xz"
 SCHEMA_DIR = REPO / "tap_magento" / "schemas"
 
 # stream name -> OpenAPI component of one record
@@ -115,7 +117,7 @@ class Converter:
 
 def generate(openapi_path: Path) -> dict[str, str]:
     """Return {file name: JSON text} for every stream schema."""
-    openapi = json.loads(openapi_path.read_text())
+    openapi = json.loads(read_openapi(openapi_path))
     converter = Converter(openapi["components"]["schemas"])
     files = {}
     for stream, component in STREAM_COMPONENTS.items():
@@ -123,6 +125,12 @@ def generate(openapi_path: Path) -> dict[str, str]:
         schema["properties"].update(TAP_PROPERTIES.get(stream, {}))
         files[f"{stream}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return files
+
+
+def read_openapi(path: Path) -> bytes:
+    """The OpenAPI file's text, whether kept compressed (``.xz``) or not."""
+    data = path.read_bytes()
+    return lzma.decompress(data) if path.suffix == ".xz" else data
 
 
 def main(argv: list[str] | None = None) -> int:
