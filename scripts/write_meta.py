@@ -22,6 +22,8 @@ META = REPO / "meta.json"
 # JSON schema type (or format) -> Meltano setting kind
 KINDS = {"string": "string", "integer": "integer", "number": "decimal", "boolean": "boolean",
          "array": "array", "object": "object", "date-time": "date_iso8601"}  # fmt: skip
+CONSTRAINTS = ("minimum", "maximum", "exclusiveMinimum", "minLength", "pattern", "minItems",
+               "uniqueItems")  # fmt: skip
 # Settings every SDK tap has; their own docs live with the SDK.
 SDK_SETTINGS = {"stream_maps", "stream_map_config", "faker_config", "flattening_enabled",
                 "flattening_max_depth", "flattening_max_key_length", "flattening_separator",
@@ -48,6 +50,12 @@ def setting(name: str, spec: dict[str, Any], required: set[str]) -> dict[str, An
     }
     if "default" in spec:
         entry["default"] = spec["default"]
+    # What the setting's JSON schema allows beyond its type (a value outside is refused).
+    constraints = {k: spec[k] for k in CONSTRAINTS if k in spec}
+    if "pattern" in spec.get("items", {}):
+        constraints["items_pattern"] = spec["items"]["pattern"]
+    if constraints:
+        entry["constraints"] = constraints
     return entry
 
 

@@ -149,16 +149,11 @@ def oauth1(config: Mapping[str, Any]) -> OAuth1:
 def authenticator_for(
     config: Mapping[str, Any], rest_url: str, timeout: float, user_agent: str
 ) -> AuthBase:
-    """Choose the authentication method from which settings are present."""
+    """Choose the authentication method from which settings are present.
+
+    ``settings.check_credentials`` has made sure there is exactly one, and it is complete.
+    """
     if config.get("consumer_key"):
-        missing = [
-            name
-            for name in ("consumer_secret", "access_token", "access_token_secret")
-            if not config.get(name)
-        ]
-        if missing:
-            msg = f"OAuth 1.0a needs consumer_key with {', '.join(missing)} set too."
-            raise config_error(msg)
         return oauth1(config)  # type: ignore[no-any-return]
     if config.get("access_token"):
         return BearerToken(config["access_token"])

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
@@ -18,10 +18,7 @@ from tap_magento.errors import config_error
 from tap_magento.redaction import protect
 from tap_magento.retry import RetryPolicy
 
-if TYPE_CHECKING:
-    from tap_magento.sandbox.server import SandboxServer
-
-SANDBOX = "sandbox"
+SANDBOX = "sandbox"  # store_url that starts the bundled sandbox store (the CLI does)
 SECRET_SETTINGS = ("access_token", "access_token_secret", "consumer_key", "consumer_secret",
                    "password")  # fmt: skip
 
@@ -87,9 +84,6 @@ class MagentoConnection:
     """One store's REST root, credentials, learnt limits and manners (retries, pacing)."""
 
     def __init__(self, config: Mapping[str, Any], logger: logging.Logger) -> None:
-        self.sandbox: SandboxServer | None = None
-        if config.get("store_url") == SANDBOX:
-            config = self._start_sandbox(config, logger)
         protect(*(str(config.get(name) or "") for name in SECRET_SETTINGS))
         self.rest_url = rest_url(str(config.get("store_url", "")))
         # The SDK fills in every setting's default before we get here.
@@ -111,14 +105,3 @@ class MagentoConnection:
         """The store answered a request: from now on a 401 cannot mean wrong credentials."""
         if not self.credentials.proven:
             self.credentials = replace(self.credentials, proven=True)
-
-    def _start_sandbox(self, config: Mapping[str, Any], logger: logging.Logger) -> dict[str, Any]:
-        """``store_url: sandbox`` runs the bundled demo store in this process for this run."""
-        from tap_magento.sandbox.server import SandboxServer
-
-        self.sandbox = SandboxServer().start()
-        logger.info(
-            "store_url is 'sandbox': started the bundled sandbox store at %s", self.sandbox.url
-        )
-        credentials = self.sandbox.auth.credentials
-        return {**config, "store_url": self.sandbox.url, "access_token": credentials.access_token}

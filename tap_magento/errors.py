@@ -33,3 +33,7 @@ class UnreadableRecords(RetriableAPIError):
     every time it is asked. A 500 is retried a few times; if it persists, list streams narrow
     the page down to the one record at fault.
     """
+
+
+class BadInput(ValueError):
+    """A STATE or catalog the tap cannot use; the message says what to fix, in one line."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from tap_magento.client import MagentoStream
 from tap_magento.families import (
     IncrementalStream,
@@ -108,3 +110,14 @@ STREAM_TYPES: tuple[type[MagentoStream], ...] = (
     CategoriesStream, SalesRulesStream, CouponsStream, WebsitesStream, SourceItemsStream,
     StockItemsStream, StoreConfigsStream,
 )  # fmt: skip
+
+
+def declared(stream_type: type[MagentoStream], attribute: str) -> str | None:
+    """A stream class's string attribute (``name``, ``replication_key``), with no instance."""
+    value = inspect.getattr_static(stream_type, attribute, None)
+    return value if isinstance(value, str) else None
+
+
+STREAM_NAMES = frozenset(str(declared(t, "name")) for t in STREAM_TYPES)
+# Each stream's replication key; None for full-table streams.
+REPLICATION_KEYS = {str(declared(t, "name")): declared(t, "replication_key") for t in STREAM_TYPES}

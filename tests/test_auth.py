@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import Fault
-from tests.conftest import (
+from tests.support import (
     admin_config,
     bearer_config,
     make_server,
     oauth_config,
-    run_cli,
+    run_tap,
     sync,
 )
 
@@ -84,8 +82,7 @@ def test_integration_token_refused_as_bearer_points_to_oauth1() -> None:
 
 def test_log_names_the_auth_method_but_never_a_secret(server, tmp_path) -> None:
     config = oauth_config(server, page_size=500)
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    done = run_cli("--config", str(tmp_path / "config.json"))
+    done = run_tap(tmp_path, config)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "OAuth 1.0a" in done.stderr
     creds = server.auth.credentials
@@ -95,8 +92,7 @@ def test_log_names_the_auth_method_but_never_a_secret(server, tmp_path) -> None:
 
 
 def test_missing_credentials_is_a_one_line_config_error(server, tmp_path) -> None:
-    (tmp_path / "config.json").write_text(json.dumps({"store_url": server.url}))
-    done = run_cli("--config", str(tmp_path / "config.json"))
+    done = run_tap(tmp_path, {"store_url": server.url})
     assert done.returncode != 0
     assert "No credentials: set access_token, or username and password" in done.stderr
     assert "Traceback" not in done.stderr

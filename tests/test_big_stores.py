@@ -11,7 +11,7 @@ import pytest
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
-from tests.conftest import bearer_config, sync
+from tests.support import assert_each_stored_record_once, bearer_config, sync
 
 # Keyset paging (the default), and page numbers that must move the window before page 201.
 MODES = {"keyset": {}, "windows": {"keyset_paging": False, "max_pages_per_window": 200}}
@@ -27,12 +27,6 @@ def _order_pages(server: SandboxServer) -> list[int]:
     ]
 
 
-def _assert_every_order_once(server: SandboxServer, records: list[dict]) -> None:
-    emitted = [r["entity_id"] for r in records]
-    assert len(emitted) == len(set(emitted)), "an order was emitted twice"
-    assert set(emitted) == set(server.store.collection("orders").rows), "orders missing"
-
-
 @pytest.fixture(scope="module")
 def deep_store() -> Iterator[SandboxServer]:
     """100k orders on a store whose pages past 200 fail, as big stores run out of memory."""
@@ -46,7 +40,7 @@ def test_100k_orders_arrive_although_the_store_fails_past_page_200(deep_store, m
     deep_store.requests.clear()
     result = sync(bearer_config(deep_store, page_size=100, **MODES[mode]), streams=["orders"])
 
-    _assert_every_order_once(deep_store, result.records["orders"])
+    assert_each_stored_record_once(deep_store, "orders", result.records["orders"])
     pages = _order_pages(deep_store)
     assert max(pages) == (1 if mode == "keyset" else DEEPEST_PAGE_THE_STORE_ANSWERS)
     assert {r.status for r in deep_store.requests} == {200}
@@ -63,7 +57,7 @@ def test_plain_page_numbers_would_go_past_the_failing_depth(deep_store) -> None:
         result = sync(config, streams=["orders"])
     finally:
         deep_store.behaviour.max_page_depth = DEEPEST_PAGE_THE_STORE_ANSWERS
-    _assert_every_order_once(deep_store, result.records["orders"])
+    assert_each_stored_record_once(deep_store, "orders", result.records["orders"])
     assert max(_order_pages(deep_store)) == 1000
 
 
@@ -95,7 +89,7 @@ def test_a_15k_order_cluster_in_one_second_is_crossed_without_loss_or_repeat(
     clustered_store.requests.clear()
     result = sync(bearer_config(clustered_store, page_size=97, **paging), streams=["orders"])
 
-    _assert_every_order_once(clustered_store, result.records["orders"])
+    assert_each_stored_record_once(clustered_store, "orders", result.records["orders"])
     in_cluster = [
         r for r in result.records["orders"] if r["updated_at"] == "2025-01-15T12:00:00+00:00"
     ]
@@ -144,7 +138,7 @@ def test_50k_orders_arrive_through_several_percent_of_mixed_failures() -> None:
         ]
         result = sync(bearer_config(server, page_size=100), streams=["orders"])
 
-        _assert_every_order_once(server, result.records["orders"])
+        assert_each_stored_record_once(server, "orders", result.records["orders"])
         answered = [r for r in server.requests if r.path == "/rest/V1/orders"]
         failed = [r for r in answered if r.status != 200]
         assert len(failed) / len(answered) >= 0.03, "fewer failures than the test means"

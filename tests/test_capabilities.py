@@ -16,17 +16,19 @@ from urllib.parse import urlsplit
 
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import ACL_RESOURCES, SandboxServer
-from tests.conftest import SyncResult, bearer_config, magento_to_rfc3339, make_server, run_cli
-
-
-def write(tmp_path: Path, name: str, content: dict[str, Any]) -> str:
-    path = tmp_path / name
-    path.write_text(json.dumps(content))
-    return str(path)
+from tests.support import (
+    SyncResult,
+    bearer_config,
+    magento_to_rfc3339,
+    make_server,
+    run_cli,
+    run_tap,
+    write_json,
+)
 
 
 def tap(tmp_path: Path, config: dict[str, Any], *args: str) -> SyncResult:
-    done = run_cli("--config", write(tmp_path, "config.json", config), *args)
+    done = run_tap(tmp_path, config, *args)
     assert done.returncode == 0, done.stderr[-3000:]
     return SyncResult.parse(done.stdout)
 
@@ -49,7 +51,7 @@ def test_catalog_selects_streams_and_fields(server: SandboxServer, tmp_path: Pat
                 item["metadata"]["selected"] = False
     before = len(server.requests)
 
-    result = tap(tmp_path, config, "--catalog", write(tmp_path, "catalog.json", catalog))
+    result = tap(tmp_path, config, "--catalog", write_json(tmp_path, "catalog.json", catalog))
 
     assert set(result.records) == {"orders", "websites"}
     assert sorted(o["entity_id"] for o in result.records["orders"]) == order_ids(server)
@@ -72,7 +74,7 @@ def test_state_from_the_command_line_resumes_from_its_bookmark(
     catalog = _only(server, tmp_path, "orders")
 
     result = tap(tmp_path, bearer_config(server, lookback_seconds=0), "--catalog", catalog,
-                 "--state", write(tmp_path, "state.json", state))  # fmt: skip
+                 "--state", write_json(tmp_path, "state.json", state))  # fmt: skip
 
     assert sorted(o["entity_id"] for o in result.records["orders"]) == sorted(
         o["entity_id"] for o in orders if o["updated_at"] >= middle
@@ -162,7 +164,7 @@ def test_config_from_the_environment(server: SandboxServer, tmp_path: Path) -> N
 def test_connection_test_reads_one_record_of_each_stream_and_says_so(
     server: SandboxServer, tmp_path: Path
 ) -> None:
-    done = run_cli("--config", write(tmp_path, "c.json", bearer_config(server)), "--test")
+    done = run_tap(tmp_path, bearer_config(server), "--test")
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout == ""
     assert (
@@ -179,7 +181,7 @@ def test_connection_test_names_the_streams_a_token_may_not_read(tmp_path: Path) 
     refused = {"Magento_Customer::customer", "Magento_SalesRule::quote"}
     granted = frozenset(set(ACL_RESOURCES.values()) - refused)
     with make_server(policy=AuthPolicy(granted_resources=granted)) as server:
-        config = write(tmp_path, "c.json", bearer_config(server))
+        config = write_json(tmp_path, "c.json", bearer_config(server))
         done = run_cli("--config", config, "--test")
     assert done.returncode == 0, done.stderr[-3000:]
     warnings = [line for line in done.stderr.splitlines() if "not readable" in line]
@@ -196,7 +198,7 @@ def test_connection_test_fails_in_one_line_on_a_wrong_token(
     server: SandboxServer, tmp_path: Path
 ) -> None:
     config = bearer_config(server, access_token="not-the-integration-token-0000000")
-    done = run_cli("--config", write(tmp_path, "c.json", config), "--test")
+    done = run_tap(tmp_path, config, "--test")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
@@ -211,9 +213,9 @@ def _only(server: SandboxServer, tmp_path: Path, *streams: str) -> str:
         for item in entry["metadata"]:
             if item["breadcrumb"] == []:
                 item["metadata"]["selected"] = entry["tap_stream_id"] in streams
-    return write(tmp_path, f"catalog-{'-'.join(streams)}.json", catalog)
+    return write_json(tmp_path, f"catalog-{'-'.join(streams)}.json", catalog)
 
 
 def _discovered(server: SandboxServer, tmp_path: Path) -> dict[str, Any]:
-    config = write(tmp_path, "discover.json", bearer_config(server))
+    config = write_json(tmp_path, "discover.json", bearer_config(server))
     return dict(json.loads(run_cli("--config", config, "--discover").stdout))

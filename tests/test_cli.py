@@ -10,30 +10,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import SyncResult, run_cli
+from tests.support import STREAMS, SyncResult, run_cli, run_tap
 
 REPO = Path(__file__).resolve().parent.parent
 
 # The interface users' configs and warehouses depend on, as issue 2 spells it.
-EXPECTED_STREAMS = {
-    "orders": (["entity_id"], "updated_at"),
-    "products": (["id", "store_code"], "updated_at"),
-    "customers": (["id"], "updated_at"),
-    "invoices": (["entity_id"], "updated_at"),
-    "credit_memos": (["entity_id"], "updated_at"),
-    "categories": (["id"], "updated_at"),
-    "sales_rules": (["rule_id"], None),
-    "coupons": (["coupon_id"], None),
-    "websites": (["id"], None),
-    "source_items": (["sku", "source_code"], None),
-    "stock_items": (["item_id"], None),
-    "store_configs": (["id"], None),
-}
 
 
 def test_discovery_lists_the_twelve_streams_with_their_keys(tmp_path) -> None:
-    (tmp_path / "c.json").write_text(json.dumps({"store_url": "https://shop.example.com"}))
-    done = run_cli("--config", str(tmp_path / "c.json"), "--discover")
+    done = run_tap(tmp_path, {"store_url": "https://shop.example.com"}, "--discover")
     assert done.returncode == 0, done.stderr
     found = {}
     for entry in json.loads(done.stdout)["streams"]:
@@ -41,7 +26,7 @@ def test_discovery_lists_the_twelve_streams_with_their_keys(tmp_path) -> None:
         found[entry["tap_stream_id"]] = (root["table-key-properties"], root.get("replication-key"))
         expected_method = "INCREMENTAL" if root.get("replication-key") else "FULL_TABLE"
         assert entry["replication_method"] == expected_method
-    assert found == EXPECTED_STREAMS
+    assert found == STREAMS
 
 
 def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
@@ -51,7 +36,7 @@ def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
     records = Counter(
         m["stream"] for m in SyncResult.parse(done.stdout).messages if m["type"] == "RECORD"
     )
-    assert set(records) == set(EXPECTED_STREAMS)
+    assert set(records) == set(STREAMS)
     assert records["orders"] == 500
 
 
@@ -69,8 +54,7 @@ def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path) -> None:
             assert sandbox.stdout is not None
             lines = [sandbox.stdout.readline() for _ in range(2)]
             config = json.loads(lines[1].split(":", 1)[1])
-            (tmp_path / "c.json").write_text(json.dumps(config))
-            done = run_cli("--config", str(tmp_path / "c.json"))
+            done = run_tap(tmp_path, config)
         finally:
             sandbox.terminate()
     assert done.returncode == 0, done.stderr[-2000:]

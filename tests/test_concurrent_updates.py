@@ -10,7 +10,7 @@ import pytest
 
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
-from tests.conftest import SyncResult, bearer_config, sync
+from tests.support import SyncResult, bearer_config, sync
 
 STREAMS = {"orders": "entity_id", "customers": "id"}
 EDITED = {"orders": "status", "customers": "lastname"}  # a field each edit changes

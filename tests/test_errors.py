@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.connection import rest_url
 from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault
-from tests.conftest import bearer_config, run_cli, sync
+from tests.support import bearer_config, run_tap, sync
 
 ORDERS = ["orders"]
 
@@ -35,8 +33,7 @@ def test_store_url_in_a_subdirectory_keeps_it() -> None:
     "store_url", ["shop.example.com", "ftp://shop.example.com", "https://", ""]
 )
 def test_store_url_without_scheme_or_host_is_a_one_line_error(tmp_path, store_url) -> None:
-    (tmp_path / "c.json").write_text(json.dumps({"store_url": store_url, "access_token": "t0k3n"}))
-    done = run_cli("--config", str(tmp_path / "c.json"))
+    done = run_tap(tmp_path, {"store_url": store_url, "access_token": "t0k3n"})
     assert done.returncode != 0
     assert "store_url must be the store's base URL with scheme and host" in done.stderr
     assert "Traceback" not in done.stderr
@@ -45,8 +42,7 @@ def test_store_url_without_scheme_or_host_is_a_one_line_error(tmp_path, store_ur
 def test_wrong_store_url_path_stops_with_the_stores_message(server, tmp_path) -> None:
     config = bearer_config(server)
     config["store_url"] = server.url + "/not-magento"
-    (tmp_path / "c.json").write_text(json.dumps(config))
-    done = run_cli("--config", str(tmp_path / "c.json"))
+    done = run_tap(tmp_path, config)
     assert done.returncode != 0
     assert "404 Not Found for GET /not-magento/rest/V1/" in done.stderr
     assert "Request does not match any route." in done.stderr

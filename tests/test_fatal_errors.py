@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import socket
@@ -14,13 +13,13 @@ from singer_sdk.exceptions import FatalAPIError
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import ACL_RESOURCES, Fault, SandboxServer
 from tap_magento.sandbox.store import SandboxStore
-from tests.conftest import (
+from tests.support import (
     SMALL,
     admin_config,
     bearer_config,
     make_server,
     oauth_config,
-    run_cli,
+    run_tap,
     sync,
 )
 
@@ -33,8 +32,7 @@ SUCURI_PAGE = "<html><title>Sucuri WebSite Firewall - Access Denied</title></htm
 
 def _fails_with(tmp_path, config, expected: str) -> str:
     """Run the tap as a user would; return its last error line, checked to be ``expected``."""
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    done = run_cli("--config", str(tmp_path / "config.json"))
+    done = run_tap(tmp_path, config)
     assert done.returncode == 1, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if "| ERROR" in line]

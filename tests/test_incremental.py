@@ -9,7 +9,7 @@ import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.sandbox.server import Fault, SandboxServer
-from tests.conftest import bearer_config, magento_to_rfc3339, sync
+from tests.support import bearer_config, magento_to_rfc3339, sync
 
 INCREMENTAL = ["orders", "customers", "invoices", "credit_memos", "categories", "products"]
 # After every generated record, before the run: a change the next run must pick up.

@@ -12,7 +12,7 @@ from tap_magento.narrowing import Cursor
 from tap_magento.paging import Page, PagingStalled, WindowPaginator, cursor_of, key_of
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.store import StoreSize
-from tests.conftest import bearer_config, make_server, sync
+from tests.support import assert_each_stored_record_once, bearer_config, make_server, sync
 
 PAGED = ["orders", "coupons", "source_items", "stock_items", "customers"]
 SIZE = StoreSize(orders=1000, products=150, customers=300, sales_rules=10, coupons_per_rule=25)
@@ -22,15 +22,8 @@ PAGE_NUMBERS = {"keyset_paging": False}
 
 
 def _assert_complete(server, result) -> None:
-    keys = {
-        "orders": ("entity_id",), "coupons": ("coupon_id",), "customers": ("id",),
-        "source_items": ("sku", "source_code"), "stock_items": ("item_id",),
-    }  # fmt: skip
-    for stream, key in keys.items():
-        emitted = [tuple(r[k] for k in key) for r in result.records[stream]]
-        stored = {tuple(r[k] for k in key) for r in server.store.records(stream)}
-        assert len(emitted) == len(set(emitted)), f"{stream}: duplicates"
-        assert set(emitted) == stored, f"{stream}: missing or invented records"
+    for stream in PAGED:
+        assert_each_stored_record_once(server, stream, result.records[stream])
 
 
 @pytest.mark.parametrize("mode", MODES)

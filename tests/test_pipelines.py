@@ -17,14 +17,11 @@ import pytest
 from tap_magento.sandbox.auth import SandboxAuth
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
-from tests.conftest import magento_to_rfc3339
 from tests.pipelines import MeltanoProject, Postgres, postgres_server
-from tests.test_cli import EXPECTED_STREAMS
+from tests.support import STREAMS, magento_to_rfc3339
 
 SIZE = StoreSize(orders=150, products=40, customers=60, categories=12, sales_rules=4)
-FULL_TABLE = sorted(
-    name for name, (_, replication_key) in EXPECTED_STREAMS.items() if not replication_key
-)
+FULL_TABLE = sorted(name for name, (_, replication_key) in STREAMS.items() if not replication_key)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +45,7 @@ def tap_env(server: SandboxServer, **extra: str) -> dict[str, str]:
 
 
 def keys_of(stream: str, records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    key = EXPECTED_STREAMS[stream][0]
+    key = STREAMS[stream][0]
     return [tuple(record[name] for name in key) for record in records]
 
 
@@ -81,7 +78,7 @@ def test_meltano_runs_the_tap_twice_and_the_second_run_is_incremental(
     assert first.returncode == 0, first.stderr[-3000:]
 
     written = jsonl_records(project.root / "first")
-    assert set(written) == set(EXPECTED_STREAMS)
+    assert set(written) == set(STREAMS)
     for stream, records in written.items():
         assert sorted(keys_of(stream, records)) == sorted(
             keys_of(stream, stored(store_server, stream))
@@ -161,13 +158,13 @@ def test_a_sync_into_postgres_keeps_counts_keys_timestamps_and_marks_deleted_row
     assert first.returncode == 0, first.stderr[-3000:]
     started_first = time.time()
 
-    for stream in EXPECTED_STREAMS:
+    for stream in STREAMS:
         rows = postgres.scalar(f"SELECT count(*) FROM magento.{stream}")
         assert int(rows) == len(stored(store_server, stream)), stream
 
     # Primary keys: declared on each table, and holding (no key twice).
     updated_at_types = {}
-    for stream, (key, replication_key) in EXPECTED_STREAMS.items():
+    for stream, (key, replication_key) in STREAMS.items():
         constrained = postgres.query(
             "SELECT kcu.column_name FROM information_schema.table_constraints tc "
             "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = "

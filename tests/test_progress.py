@@ -10,7 +10,7 @@ import pytest
 from tap_magento import progress
 from tap_magento.progress import Progress
 from tap_magento.sandbox.server import Fault
-from tests.conftest import bearer_config, magento_to_rfc3339, sync
+from tests.support import bearer_config, magento_to_rfc3339, sync
 
 PROGRESS_LINE = re.compile(
     r"orders: ([\d,]+) records so far, ([\d,]+) pages, updated_at up to (\S+), "

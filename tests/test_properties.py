@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
-from tests.conftest import bearer_config, sync
+from tests.support import bearer_config, sync
 
 BASE = datetime.datetime(2025, 3, 1, tzinfo=datetime.timezone.utc)
 

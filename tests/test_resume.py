@@ -16,16 +16,8 @@ import pytest
 
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
-from tests.conftest import bearer_config
+from tests.support import INCREMENTAL, STREAMS, bearer_config
 
-KEYS = {
-    "orders": ("entity_id",), "customers": ("id",), "invoices": ("entity_id",),
-    "credit_memos": ("entity_id",), "categories": ("id",), "products": ("id", "store_code"),
-    "sales_rules": ("rule_id",), "coupons": ("coupon_id",), "websites": ("id",),
-    "source_items": ("sku", "source_code"), "stock_items": ("item_id",),
-    "store_configs": ("id",),
-}  # fmt: skip
-INCREMENTAL = {"orders", "customers", "invoices", "credit_memos", "categories", "products"}
 KILLS = 4
 
 
@@ -83,7 +75,7 @@ def test_killed_syncs_resumed_from_their_last_state_deliver_every_record(
     config.write_text(json.dumps(bearer_config(store_server, page_size=50, lookback_seconds=0)))
     rng = random.Random(2024)
     state: dict[str, Any] | None = None
-    emitted: dict[str, dict[tuple, int]] = {stream: {} for stream in KEYS}
+    emitted: dict[str, dict[tuple, int]] = {stream: {} for stream in STREAMS}
     resumes = 0
     for attempt in range(KILLS + 1):
         kill_after = rng.randrange(30, 8000) if attempt < KILLS else None
@@ -95,7 +87,7 @@ def test_killed_syncs_resumed_from_their_last_state_deliver_every_record(
             state, resumes = states[-1], resumes + 1
     assert resumes > KILLS, "every killed run had emitted a STATE to resume from"
 
-    for stream, key in KEYS.items():
+    for stream, (key, _) in STREAMS.items():
         stored = {
             tuple(row.get(k, "default") for k in key)  # products: store_codes' default view
             for row in store_server.store.records(stream)
@@ -113,7 +105,7 @@ def _assert_only_records_from_the_bookmark_on_are_read_again(
         if message["type"] != "RECORD":
             continue
         stream, record = message["stream"], message["record"]
-        identity = tuple(record[k] for k in KEYS[stream])
+        identity = tuple(record[k] for k in STREAMS[stream][0])
         if identity in emitted[stream] and stream in bookmarks:
             assert record["updated_at"] >= bookmarks[stream], (stream, identity)
         emitted[stream][identity] = emitted[stream].get(identity, 0) + 1

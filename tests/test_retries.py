@@ -21,16 +21,17 @@ from tap_magento.errors import UnreadableRecords
 from tap_magento.retry import Cause, RetryPolicy, cause_of
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault
-from tests.conftest import admin_config, bearer_config, make_server, oauth_config, sync
+from tests.support import (
+    admin_config,
+    assert_each_stored_record_once,
+    bearer_config,
+    make_server,
+    oauth_config,
+    sync,
+)
 
 ORDERS = ["orders"]
 WEBSITES = ["websites"]
-
-
-def _orders_complete(server, result) -> None:
-    ids = [r["entity_id"] for r in result.records["orders"]]
-    assert len(ids) == len(set(ids))
-    assert set(ids) == {r["entity_id"] for r in server.store.records("orders")}
 
 
 def _arrivals(server, path: str) -> list[tuple[int, float]]:
@@ -43,7 +44,7 @@ def _arrivals(server, path: str) -> list[tuple[int, float]]:
 def test_rate_limit_waits_exactly_as_long_as_retry_after_says(server) -> None:
     server.faults.add(Fault(path="/V1/orders", status=429, headers={"Retry-After": "1"}))
     result = sync(bearer_config(server, page_size=200), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     (first_status, refused_at), (_, retried_at) = _arrivals(server, "/rest/V1/orders")[:2]
     assert first_status == 429
     assert retried_at - refused_at >= 1.0  # the test schedule alone would wait ~0.02 s
@@ -53,7 +54,7 @@ def test_rate_limit_without_retry_after_backs_off_and_recovers(server, caplog) -
     server.faults.add(Fault(path="/V1/orders", status=429, times=3))
     with caplog.at_level(logging.INFO):
         result = sync(bearer_config(server, page_size=200), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     assert "3 retries (3 rate limited (429))" in caplog.text
 
 
@@ -73,7 +74,7 @@ def test_maintenance_window_is_waited_out(server) -> None:
     server.faults.add(Fault(path="/V1/", status=503, body=MAINTENANCE_PAGE,
                             content_type="text/html", times=6))  # fmt: skip
     result = sync(bearer_config(server, page_size=200), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     assert [s for s, _ in _arrivals(server, "/rest/V1/orders")][:7] == [503] * 6 + [200]
 
 
@@ -103,7 +104,7 @@ def test_maintenance_longer_than_max_wait_seconds_stops_with_advice(server) -> N
 def test_gateway_and_network_failures_are_retried(server, fault) -> None:
     server.faults.add(fault)
     result = sync(bearer_config(server, page_size=200, request_timeout=1), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     assert fault.fired == fault.times
 
 
@@ -157,7 +158,7 @@ def test_reused_oauth_nonce_is_retried_with_a_fresh_signature(server) -> None:
         '{"message": "The nonce is already being used by the consumer with ID %1", '
         '"parameters": ["1"]}')))  # fmt: skip
     result = sync(oauth_config(server, page_size=200), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     statuses = [s for s, _ in _arrivals(server, "/rest/V1/orders")]
     assert statuses[:2] == [401, 200]
     nonces = _nonces(server)
@@ -168,7 +169,7 @@ def test_every_oauth_retry_is_signed_afresh(server) -> None:
     server.faults.add(Fault(path="/V1/orders", status=503, times=2))
     server.faults.add(Fault(path="/V1/orders", drop=True, times=1))
     result = sync(oauth_config(server, page_size=200), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     nonces = _nonces(server)
     assert len(set(nonces)) == len(nonces) == len(server.requests)
 
@@ -186,7 +187,7 @@ def test_admin_role_without_the_resource_gets_one_relogin_then_names_it() -> Non
 
 def test_min_request_interval_spaces_requests_out(server) -> None:
     result = sync(bearer_config(server, page_size=100, min_request_interval=0.2), streams=ORDERS)
-    _orders_complete(server, result)
+    assert_each_stored_record_once(server, "orders", result.records["orders"])
     starts = [started for _, started in _arrivals(server, "/rest/V1/orders")]
     assert len(starts) >= 7
     # Unpaced, a page follows the last in a few tens of milliseconds. The tolerance is for

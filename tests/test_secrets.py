@@ -9,13 +9,14 @@ import pytest
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault, SandboxServer
 from tap_magento.sandbox.store import Unreadable
-from tests.conftest import (
+from tests.support import (
     SyncResult,
     admin_config,
     bearer_config,
     make_server,
     oauth_config,
     run_cli,
+    run_tap,
 )
 
 DEBUG = {"TAP_MAGENTO_LOGLEVEL": "DEBUG"}
@@ -49,8 +50,7 @@ def test_no_secret_in_any_output_through_retries_skips_and_errors(config_for, tm
     with make_server(policy=AuthPolicy(admin_token_max_uses=40)) as server:
         _add_faults(server)
         config = config_for(server, page_size=100)
-        (tmp_path / "config.json").write_text(json.dumps(config))
-        done = run_cli("--config", str(tmp_path / "config.json"), env=DEBUG)
+        done = run_tap(tmp_path, config, env=DEBUG)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "DEBUG" in done.stderr  # debug logging really was on
         assert "retry 1" in done.stderr and "skipped entity_id" in done.stderr
@@ -78,8 +78,7 @@ def test_no_secret_in_any_output_through_retries_skips_and_errors(config_for, tm
 
 def test_credentials_in_store_url_are_refused_without_echoing_them(tmp_path) -> None:
     config = {"store_url": "https://etl:hunter2-password@shop.example.com", "access_token": "t0k"}
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    done = run_cli("--config", str(tmp_path / "config.json"), env=DEBUG)
+    done = run_tap(tmp_path, config, env=DEBUG)
     assert done.returncode != 0
     assert "store_url must not hold a user name or password" in done.stderr
     assert "hunter2-password" not in done.stderr + done.stdout

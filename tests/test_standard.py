@@ -5,7 +5,7 @@ from __future__ import annotations
 from singer_sdk.testing import get_tap_test_class
 
 from tap_magento.tap import TapMagento
-from tests.conftest import bearer_config, make_server
+from tests.support import bearer_config, make_server
 
 # One store for the whole class: the SDK builds its test cases from this config at import.
 _SERVER = make_server().start()

@@ -10,17 +10,9 @@ from hypothesis import strategies as st
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.sandbox.store import StoreSize, Unreadable
-from tests.conftest import bearer_config, make_server, sync
+from tests.support import STORE_KEYS, bearer_config, keys, make_server, sync
 
 MODES = {"keyset": {}, "windows": {"keyset_paging": False, "max_pages_per_window": 3}}
-KEYS = {
-    "orders": ("entity_id",),
-    "customers": ("id",),
-    "products": ("id",),
-    "coupons": ("coupon_id",),
-    "source_items": ("sku", "source_code"),
-    "stock_items": ("item_id",),
-}
 UNNAMEABLE = Unreadable(nameable=False)
 PRODUCT_GONE = Unreadable(
     status=404,
@@ -28,21 +20,17 @@ PRODUCT_GONE = Unreadable(
 )
 
 
-def _keys(records, stream):
-    return [tuple(r[k] for k in KEYS[stream]) for r in records]
-
-
 def _stored_in_order(server, stream):
     """Stored keys in the order the tap reads them: by updated_at (if any), then the key."""
     records = server.store.records(stream)
-    records.sort(key=lambda r: (r.get("updated_at") or "", *(r[k] for k in KEYS[stream])))
-    return _keys(records, stream)
+    records.sort(key=lambda r: (r.get("updated_at") or "", *(r[k] for k in STORE_KEYS[stream])))
+    return keys(stream, records)
 
 
 def _lost(server, result, stream):
-    emitted = _keys(result.records[stream], stream)
+    emitted = keys(stream, result.records[stream])
     assert len(emitted) == len(set(emitted)), f"{stream}: duplicates"
-    stored = set(_keys(server.store.records(stream), stream))
+    stored = set(keys(stream, server.store.records(stream)))
     assert set(emitted) <= stored, f"{stream}: invented records"
     return stored - set(emitted)
 

@@ -107,18 +107,23 @@ def parse_query(params: Mapping[str, str]) -> Query:
     return Query(
         groups=tuple(groups),
         sort_orders=sorts,
-        page_size=_int(_pick(criteria, "pageSize", "page_size")),
-        current_page=_int(_pick(criteria, "currentPage", "current_page")),
+        page_size=parse_int(_pick(criteria, "pageSize", "page_size")),
+        current_page=parse_int(_pick(criteria, "currentPage", "current_page")),
     )
 
 
-def _int(value: Any) -> int | None:
+def parse_int(value: Any) -> int | None:
+    """An integer parameter as Magento's service layer reads it (400 when it is not one)."""
     if value in (None, ""):
         return None
     try:
         return int(value)
-    except ValueError as exc:
-        raise InputError(f'The "{value}" value\'s type is invalid.') from exc
+    except (TypeError, ValueError) as exc:  # TypeError: pageSize[0]=... gives a dict
+        raise InputError(
+            'The "%value" value\'s type is invalid. The "%type" type was expected. Verify and '
+            "try again.",
+            {"value": value, "type": "int"},
+        ) from exc
 
 
 # --- conditions -------------------------------------------------------------------------------
@@ -335,6 +340,12 @@ def page_of(selected: Selection, query: Query, behaviour: SearchBehaviour) -> tu
 
 
 def _page_size(query: Query, behaviour: SearchBehaviour) -> int | None:
+    """The rows one page holds; None: every row, as MySQL without LIMIT."""
+    if query.page_size is not None and query.page_size < 0:
+        # SearchCriteriaValidator (docs/magento-rest.md, "Page size").
+        raise InputError("Minimum SearchCriteria pageSize is %min", {"min": 0})
+    if query.page_size == 0:
+        return None  # the collection adds no LIMIT for a page size of 0: every row
     limit = behaviour.max_page_size
     if limit is None:
         return query.page_size  # no input limits: no pageSize means everything at once

@@ -1,0 +1,389 @@
+"""The tap's settings: their JSON schema, and the checks a schema cannot say.
+
+The schema carries every constraint it can (ranges, patterns), so ``--about``, ``meta.json`` and
+Meltano show them; ``check_settings`` runs once at start-up for the rest (dates that exist, one
+way to authenticate, ``start_date`` before ``end_date``). Config files and ``TAP_MAGENTO_*``
+variables are read here too, so that a bad one is one line, not a traceback. Every error is a
+``ConfigValidationError`` with one message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator, ValidationError
+from singer_sdk import typing as th
+
+from tap_magento.connection import rest_url
+from tap_magento.errors import config_error
+
+# Magento refuses bigger pages when input limits are on (maximum 300 by default); without
+# them, a page of thousands of full orders takes minutes for the store to render.
+MAX_PAGE_SIZE = 10_000
+# Magento's own rule for a store code: a letter, then letters, digits or underscores.
+STORE_CODE = "^[A-Za-z][A-Za-z0-9_]*$"
+ONE_LINE = r"^[^\r\n]+$"  # a header value: no line breaks
+# A date (midnight UTC), or a date and time with an optional offset (UTC without one).
+DATE_OR_DATE_TIME = (
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$"
+)
+DATE_FORMS = "a date (2024-01-01) or an RFC 3339 date-time (2024-01-01T00:00:00Z)"
+
+CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
+    th.Property(
+        "store_url",
+        th.StringType,
+        required=True,
+        title="Store URL",
+        description="The store's base URL, e.g. https://shop.example.com (with or without "
+        "/rest and a trailing slash). The special value 'sandbox' starts the bundled "
+        "sandbox store for this run.",
+    ),
+    th.Property(
+        "access_token",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Access token",
+        description="Integration access token. Alone: sent as a Bearer token. With "
+        "consumer_key: the OAuth 1.0a access token.",
+    ),
+    th.Property(
+        "access_token_secret",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Access token secret",
+        description="Integration access token secret (OAuth 1.0a).",
+    ),
+    th.Property(
+        "consumer_key",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Consumer key",
+        description="Integration consumer key. When set, every request is signed with "
+        "OAuth 1.0a (HMAC-SHA256), the method Magento 2.4.4+ accepts by default.",
+    ),
+    th.Property(
+        "consumer_secret",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Consumer secret",
+        description="Integration consumer secret (OAuth 1.0a).",
+    ),
+    th.Property(
+        "username",
+        th.StringType(min_length=1),
+        title="Admin username",
+        description="Admin user name: the tap gets an admin token and renews it when it "
+        "expires. Not possible when the store enforces two-factor authentication.",
+    ),
+    th.Property(
+        "password",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Admin password",
+        description="Admin user password (with username).",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType(pattern=DATE_OR_DATE_TIME),
+        title="Start date",
+        description="Read incremental streams from this moment when there is no bookmark "
+        "yet: a date (2024-01-01, midnight UTC) or an RFC 3339 date-time (UTC if no offset). "
+        "Default: everything.",
+    ),
+    th.Property(
+        "end_date",
+        th.DateTimeType(pattern=DATE_OR_DATE_TIME),
+        title="End date",
+        description="Optional upper bound on updated_at for incremental streams, in the "
+        "forms start_date takes; after start_date.",
+    ),
+    th.Property(
+        "page_size",
+        th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
+        default=300,
+        title="Page size",
+        description="Records per request, 1 to 10000. When the store refuses it ('Maximum "
+        "SearchCriteria pageSize is N') the tap continues with N.",
+    ),
+    th.Property(
+        "request_timeout",
+        th.NumberType(exclusive_minimum=0, maximum=3600),
+        default=300,
+        title="Request timeout",
+        description="Seconds to wait for one response before retrying (above 0, at most 3600).",
+    ),
+    th.Property(
+        "max_wait_seconds",
+        th.NumberType(minimum=0, maximum=86400),
+        default=300,
+        title="Maximum wait seconds",
+        description="How long one request may spend waiting out 429 (rate limited) and "
+        "503 (maintenance) answers before the run stops. 429's Retry-After is obeyed; "
+        "502/504, dropped connections and timeouts get 8 tries, 500 gets 3. 0 to 86400.",
+    ),
+    th.Property(
+        "min_request_interval",
+        th.NumberType(minimum=0, maximum=3600),
+        default=0,
+        title="Minimum request interval",
+        description="Seconds between the starts of consecutive requests, to be gentle "
+        "with a small store, 0 to 3600. 0: as fast as the store answers.",
+    ),
+    th.Property(
+        "skip_unreadable_records",
+        th.BooleanType,
+        default=True,
+        title="Skip unreadable records",
+        description="When the store cannot render one record (it fails its whole page "
+        "with a 500, e.g. an order whose product was deleted), narrow the page down, skip "
+        "just that record and log its id. false: stop the run on such a record instead.",
+    ),
+    th.Property(
+        "user_agent",
+        th.StringType(min_length=1, pattern=ONE_LINE),
+        default="tap-magento",
+        title="User agent",
+        description="User-Agent header sent with every request (one line).",
+    ),
+    th.Property(
+        "store_codes",
+        th.CustomType(
+            {
+                "type": ["array", "null"],
+                "items": {"type": "string", "pattern": STORE_CODE},
+                "minItems": 1,
+                "uniqueItems": True,
+            }
+        ),
+        default=["default"],
+        title="Store view codes",
+        description="Store views to read store-scoped streams (products, store_configs) "
+        "for; products come once per store view with that view's attribute values. Codes "
+        "as under Stores > All Stores: a letter, then letters, digits or underscores.",
+    ),
+    th.Property(
+        "stock_items_max_qty",
+        th.NumberType(minimum=0),
+        default=1_000_000_000,
+        title="Stock items quantity threshold",
+        description="stock_items reads the low-stock report for items with qty up to "
+        "this (0 or more); the default is above any real stock so every item is listed.",
+    ),
+    th.Property(
+        "lookback_seconds",
+        th.IntegerType(minimum=0, maximum=30 * 86400),
+        default=120,
+        title="Lookback seconds",
+        description="Start each incremental run this many seconds before the bookmark. "
+        "Magento stamps updated_at when a transaction starts, and it may commit after the "
+        "tap has read past that second; the few records read twice are harmless. 0 to "
+        "2592000 (30 days).",
+    ),
+    th.Property(
+        "keyset_paging",
+        th.BooleanType,
+        default=True,
+        title="Keyset paging",
+        description="Read every list as page 1 of the records after the last one read "
+        "(sorted by updated_at, then the key). Requests cost the same deep in the list as "
+        "at its start, and records changed during the sync are neither skipped nor "
+        "repeated. Set false only for a store whose filters misbehave: pages then go up "
+        "to max_pages_per_window deep.",
+    ),
+    th.Property(
+        "max_pages_per_window",
+        th.IntegerType(minimum=1, maximum=100_000),
+        default=200,
+        title="Maximum pages per window",
+        description="Without keyset_paging: pages read by page number before the window "
+        "moves past the last record read and starts again at page 1. Deep pages are SQL "
+        "OFFSET: slow, and on big stores they fail. 1 to 100000.",
+    ),
+    th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=True,
+        title="Emit ACTIVATE_VERSION messages",
+        description="Full-table streams (sales_rules, coupons, websites, source_items, "
+        "stock_items, store_configs) start with ACTIVATE_VERSION, so a target can delete "
+        "or mark rows that disappeared from the store.",
+    ),
+    th.Property(
+        "log_request_metrics",
+        th.BooleanType,
+        default=False,
+        title="Log request metrics",
+        description="Log the SDK's http_request_duration METRIC line for every request. "
+        "Off by default: that is a line per page. The tap's progress line every few "
+        "seconds and the SDK's record and request counters are logged either way.",
+    ),
+).to_dict()
+
+
+def check_settings(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    """The schema's constraints and what it cannot say: one ``ConfigValidationError``, one line.
+
+    Runs before the SDK's own validation, with messages that name the setting and what it
+    accepts; the SDK then finds nothing left to refuse.
+    """
+    problems = [_schema_problem(e) for e in Draft7Validator(schema).iter_errors(dict(config))]
+    if problems:
+        raise config_error("Invalid config: " + "; ".join(sorted(problems)))
+    rest_url(str(config.get("store_url", "")))
+    start, end = (
+        parse_moment(config[name], name) if config.get(name) else None
+        for name in ("start_date", "end_date")
+    )
+    if start is not None and end is not None and start >= end:
+        msg = (
+            f"start_date ({config['start_date']}) must be before end_date "
+            f"({config['end_date']}): nothing lies between them."
+        )
+        raise config_error(msg)
+    check_credentials(config)
+
+
+def check_credentials(config: Mapping[str, Any]) -> None:
+    """Exactly one way to authenticate, complete (the store is the judge of the values)."""
+    oauth = [n for n in ("consumer_key", "consumer_secret", "access_token_secret") if config.get(n)]
+    admin = [n for n in ("username", "password") if config.get(n)]
+    if oauth and admin:
+        msg = (
+            f"Two ways to authenticate are set ({', '.join(oauth)} for OAuth 1.0a; "
+            f"{', '.join(admin)} for an admin user): keep one."
+        )
+        raise config_error(msg)
+    if config.get("access_token") and admin:
+        msg = (
+            f"Two ways to authenticate are set (access_token for an integration; "
+            f"{', '.join(admin)} for an admin user): keep one."
+        )
+        raise config_error(msg)
+    if oauth:
+        missing = [
+            n
+            for n in ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+            if not config.get(n)
+        ]
+        if missing:
+            msg = (
+                f"OAuth 1.0a needs consumer_key, consumer_secret, access_token and "
+                f"access_token_secret; {', '.join(missing)} missing."
+            )
+            raise config_error(msg)
+    if len(admin) == 1:
+        other = "password" if admin == ["username"] else "username"
+        msg = f"{admin[0]} is set without {other}: an admin login needs both."
+        raise config_error(msg)
+    if not (oauth or admin or config.get("access_token")):
+        msg = (
+            "No credentials: set access_token, or username and password, or consumer_key, "
+            "consumer_secret, access_token and access_token_secret."
+        )
+        raise config_error(msg)
+
+
+# What a value that fails a setting's pattern should look like.
+PATTERN_HINTS = {
+    "start_date": DATE_FORMS,
+    "end_date": DATE_FORMS,
+    "store_codes": "a store view code: a letter, then letters, digits or underscores",
+    "user_agent": "one line of text",
+}
+
+
+def _schema_problem(error: ValidationError) -> str:
+    setting = str(error.absolute_path[0]) if error.absolute_path else ""
+    if error.validator == "pattern" and setting in PATTERN_HINTS:
+        return f"{setting} has {error.instance!r}, which is not {PATTERN_HINTS[setting]}"
+    if error.validator == "uniqueItems":
+        return f"{setting} lists a value twice"
+    return f"{setting}: {error.message}" if setting else error.message
+
+
+def parse_moment(value: Any, setting: str) -> datetime.datetime:
+    """A date or date-time setting as an aware datetime (UTC when it names no offset)."""
+    text = str(value).strip()
+    try:
+        moment = datetime.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+    except ValueError:
+        msg = f"{setting} is {value!r}, which is not {DATE_FORMS}."
+        raise config_error(msg) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
+# --- where settings come from ---------------------------------------------------------------
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off", ""})
+
+
+def read_config_file(path: str) -> dict[str, Any]:
+    """One ``--config`` file: a JSON object."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        msg = f"Cannot read the config file {path}: {error.strerror or error}."
+        raise config_error(msg) from None
+    try:
+        config = json.loads(text)
+    except ValueError as error:
+        msg = f"The config file {path} is not JSON: {error}."
+        raise config_error(msg) from None
+    if not isinstance(config, dict):
+        msg = (
+            f"The config file {path} holds a JSON {type(config).__name__}, not an object of "
+            'settings such as {"store_url": "https://shop.example.com", ...}.'
+        )
+        raise config_error(msg)
+    return config
+
+
+def environment_config(
+    schema: Mapping[str, Any], environ: Mapping[str, str], prefix: str
+) -> dict[str, Any]:
+    """Settings from ``<prefix><SETTING>`` variables, each converted by its schema type.
+
+    The SDK's own reading leaves numbers as strings and takes any word but a few for false;
+    here a value that does not fit its type is an error that names the variable.
+    """
+    config: dict[str, Any] = {}
+    for name, spec in schema.get("properties", {}).items():
+        variable = prefix + name.upper().replace("-", "_")
+        if variable in environ:
+            config[name] = _from_environment(variable, environ[variable], spec)
+    return config
+
+
+def _from_environment(variable: str, value: str, spec: Mapping[str, Any]) -> Any:
+    kinds = spec.get("type", "string")
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+    try:
+        if "integer" in kinds:
+            return int(value)
+        if "number" in kinds:
+            return float(value)
+        if "boolean" in kinds:
+            word = value.strip().lower()
+            if word not in TRUE_WORDS | FALSE_WORDS:
+                raise ValueError
+            return word in TRUE_WORDS
+        if kinds & {"array", "object"}:
+            parsed = json.loads(value)
+            wanted = dict if "object" in kinds else list
+            if not isinstance(parsed, wanted):
+                raise ValueError
+            return parsed
+    except ValueError:
+        kind = next(k for k in ("integer", "number", "boolean", "array", "object") if k in kinds)
+        example = {"integer": "300", "number": "2.5", "boolean": "true",
+                   "array": '["default", "de"]', "object": '{"key": "value"}'}[kind]  # fmt: skip
+        msg = f"{variable} is {value!r}, which is not of type {kind} (e.g. {example})."
+        raise config_error(msg) from None
+    return value

@@ -1,0 +1,197 @@
+"""What the tests share: a sandbox store to sync, the tap run as users run it, and the
+expectations every stream test checks against (names, keys, each stored record exactly once).
+
+Tests import from here; ``conftest.py`` holds only fixtures.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tap_magento.sandbox.auth import AuthPolicy, SandboxAuth
+from tap_magento.sandbox.search import SearchBehaviour
+from tap_magento.sandbox.server import SandboxServer
+from tap_magento.sandbox.store import SandboxStore, StoreSize
+from tap_magento.tap import TapMagento
+
+# Every stream: its primary key and replication key, as users' warehouses know them. Written
+# out here, not read from the tap, so that a renamed stream or key fails the tests.
+STREAMS: dict[str, tuple[list[str], str | None]] = {
+    "orders": (["entity_id"], "updated_at"),
+    "products": (["id", "store_code"], "updated_at"),
+    "customers": (["id"], "updated_at"),
+    "invoices": (["entity_id"], "updated_at"),
+    "credit_memos": (["entity_id"], "updated_at"),
+    "categories": (["id"], "updated_at"),
+    "sales_rules": (["rule_id"], None),
+    "coupons": (["coupon_id"], None),
+    "websites": (["id"], None),
+    "source_items": (["sku", "source_code"], None),
+    "stock_items": (["item_id"], None),
+    "store_configs": (["id"], None),
+}
+INCREMENTAL = frozenset(name for name, (_, replication_key) in STREAMS.items() if replication_key)
+# The key of a record as the store sends it (products get their store_code from the tap).
+STORE_KEYS = {
+    name: tuple(k for k in key if k != "store_code") for name, (key, _) in STREAMS.items()
+}
+
+
+def keys(stream: str, records: list[dict[str, Any]], key: tuple[str, ...] | None = None) -> list:
+    """Each record's key (the store's own key unless ``key`` says otherwise)."""
+    names = key or STORE_KEYS[stream]
+    return [tuple(record[name] for name in names) for record in records]
+
+
+def assert_each_stored_record_once(
+    server: SandboxServer, stream: str, records: list[dict[str, Any]]
+) -> None:
+    """Exactly the store's records: none twice, none missing, none invented."""
+    emitted = keys(stream, records)
+    assert len(emitted) == len(set(emitted)), f"{stream}: a record was emitted twice"
+    stored = set(keys(stream, server.store.records(stream)))
+    assert set(emitted) == stored, (
+        f"{stream}: {len(stored - set(emitted))} missing, {len(set(emitted) - stored)} invented"
+    )
+
+
+SMALL = StoreSize(orders=700, products=90, customers=120, categories=20, sales_rules=5)
+
+
+@dataclass
+class SyncResult:
+    messages: list[dict[str, Any]]
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, stdout: str) -> SyncResult:
+        result = cls(messages=[json.loads(line) for line in stdout.splitlines() if line.strip()])
+        for message in result.messages:
+            if message["type"] == "RECORD":
+                result.records[message["stream"]].append(message["record"])
+            elif message["type"] == "SCHEMA":
+                result.schemas[message["stream"]] = message["schema"]
+            elif message["type"] == "STATE":
+                result.states.append(message["value"])
+        return result
+
+    @property
+    def final_state(self) -> dict[str, Any]:
+        return self.states[-1]
+
+
+def sync(
+    config: dict[str, Any],
+    state: dict[str, Any] | None = None,
+    streams: list[str] | None = None,
+) -> SyncResult:
+    """Run the tap in this process (as ``tap-magento --config ... [--state ...]``)."""
+    tap = TapMagento(config=config, state=copy.deepcopy(state))  # the SDK updates it in place
+    if streams is not None:
+        for name, stream in tap.streams.items():
+            stream.selected = name in streams
+    out = io.StringIO()
+    with redirect_stdout(out):
+        tap.sync_all()
+    return SyncResult.parse(out.getvalue())
+
+
+def write_json(folder: Path, name: str, content: Any) -> str:
+    """Write ``content`` as a JSON file (a config, state or catalog); return its path."""
+    path = folder / name
+    path.write_text(json.dumps(content))
+    return str(path)
+
+
+def run_tap(
+    folder: Path, config: dict[str, Any], *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``tap-magento --config config.json ARGS`` in its own process, as a scheduler runs it."""
+    return run_cli("--config", write_json(folder, "config.json", config), *args, env=env)
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``tap-magento`` as a separate process, as a scheduler would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tap_magento", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        check=False,
+    )
+
+
+def make_server(
+    size: StoreSize = SMALL,
+    behaviour: SearchBehaviour | None = None,
+    policy: AuthPolicy | None = None,
+) -> SandboxServer:
+    return SandboxServer(
+        SandboxStore(size), auth=SandboxAuth(policy=policy or AuthPolicy()), behaviour=behaviour
+    )
+
+
+def bearer_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
+    return {"store_url": server.url, "access_token": server.auth.credentials.access_token, **extra}
+
+
+def oauth_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
+    creds = server.auth.credentials
+    return {
+        "store_url": server.url,
+        "consumer_key": creds.consumer_key,
+        "consumer_secret": creds.consumer_secret,
+        "access_token": creds.access_token,
+        "access_token_secret": creds.access_token_secret,
+        **extra,
+    }
+
+
+def admin_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
+    creds = server.auth.credentials
+    return {
+        "store_url": server.url,
+        "username": creds.username,
+        "password": creds.password,
+        **extra,
+    }
+
+
+def magento_to_rfc3339(value: str) -> str:
+    """Independent of the tap's code: what a Magento UTC timestamp must be emitted as."""
+    date, time = value.split(" ")
+    return f"{date}T{time}+00:00"
+
+
+def assert_same_record(emitted: Any, stored: Any, schema: dict[str, Any], path: str = "") -> None:
+    """Every stored value arrives, unchanged except for timestamps in RFC 3339."""
+    if isinstance(stored, dict):
+        assert isinstance(emitted, dict), path
+        properties = schema.get("properties", {})
+        for key, value in stored.items():
+            assert key in emitted, f"{path}.{key} missing"
+            assert_same_record(emitted[key], value, properties.get(key, {}), f"{path}.{key}")
+    elif isinstance(stored, list):
+        assert isinstance(emitted, list) and len(emitted) == len(stored), path
+        for index, (a, b) in enumerate(zip(emitted, stored, strict=True)):
+            assert_same_record(a, b, schema.get("items", {}), f"{path}[{index}]")
+    elif schema.get("format") == "date-time" and stored is not None:
+        assert emitted == magento_to_rfc3339(stored), path
+    else:
+        assert emitted == stored, f"{path}: {emitted!r} != {stored!r}"
