@@ -21,10 +21,15 @@ def read_json_file(file: IO[str], what: str) -> tuple[str, Any]:
     name = getattr(file, "name", what)
     text = file.read()
     try:
-        return text, json.loads(text)
+        value = json.loads(text)
     except ValueError as error:
         msg = f"The {what} file {name} is not JSON ({error}): pass the file a previous run wrote."
         raise BadInput(msg) from None
+    if not isinstance(value, dict):
+        # The SDK would take an empty list for no STATE at all, and choke on others.
+        msg = f"The {what} in {name} must be a JSON object, not a {type(value).__name__}."
+        raise BadInput(msg)
+    return text, value
 
 
 def check_state(state: Any, replication_keys: Mapping[str, str | None]) -> list[str]:

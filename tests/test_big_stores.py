@@ -13,6 +13,8 @@ from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 from tests.support import assert_each_stored_record_once, bearer_config, sync
 
+pytestmark = pytest.mark.slow  # left out of the quick loop: pytest -m "not slow"
+
 # Keyset paging (the default), and page numbers that must move the window before page 201.
 MODES = {"keyset": {}, "windows": {"keyset_paging": False, "max_pages_per_window": 200}}
 HUNDRED_K = StoreSize(orders=100_000, products=5, customers=20, categories=3, sales_rules=1)

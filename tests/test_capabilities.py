@@ -1,8 +1,8 @@
 """The SDK capabilities the tap declares, used from the command line as a scheduler would.
 
-discover, catalog (stream and field selection), state, stream-maps, schema-flattening, batch,
-``--test`` and config from the environment. ``about`` is in test_project (README table,
-meta.json) and plain discovery in test_cli.
+catalog (stream and field selection), state, stream-maps, schema-flattening, batch,
+structured logging, ``--test`` and config from the environment; ``PROVEN_BY`` names the test of
+every declared capability, and a test keeps the two lists equal.
 """
 
 from __future__ import annotations
@@ -150,6 +150,9 @@ def test_config_from_the_environment(server: SandboxServer, tmp_path: Path) -> N
         "TAP_MAGENTO_ACCESS_TOKEN": server.auth.credentials.access_token,
         "TAP_MAGENTO_STORE_CODES": '["default", "fr"]',
         "TAP_MAGENTO_PAGE_SIZE": "50",
+        # Numbers and booleans from the environment are read as such, not as strings.
+        "TAP_MAGENTO_REQUEST_TIMEOUT": "30.5",
+        "TAP_MAGENTO_SKIP_UNREADABLE_RECORDS": "false",
     }
     catalog = _only(server, tmp_path, "products")
     done = run_cli("--config", "ENV", "--catalog", catalog, env=env)
@@ -219,3 +222,49 @@ def _only(server: SandboxServer, tmp_path: Path, *streams: str) -> str:
 def _discovered(server: SandboxServer, tmp_path: Path) -> dict[str, Any]:
     config = write_json(tmp_path, "discover.json", bearer_config(server))
     return dict(json.loads(run_cli("--config", config, "--discover").stdout))
+
+
+# Every capability ``--about`` declares, and the test that shows it working.
+PROVEN_BY = {
+    "about": "test_project.py::test_meta_json_matches_what_about_says",
+    "discover": "test_cli.py::test_discovery_lists_the_twelve_streams_with_their_keys",
+    "catalog": "test_capabilities.py::test_catalog_selects_streams_and_fields",
+    "state": "test_capabilities.py::test_state_from_the_command_line_resumes_from_its_bookmark",
+    "activate-version": "test_pipelines.py::"
+    "test_a_sync_into_postgres_keeps_counts_keys_timestamps_and_marks_deleted_rows",
+    "stream-maps": "test_capabilities.py::test_stream_maps_filter_hash_drop_and_rename",
+    "schema-flattening": "test_capabilities.py::"
+    "test_schema_flattening_turns_nested_objects_into_columns",
+    "batch": "test_capabilities.py::test_batch_messages_point_at_jsonl_files_holding_every_record",
+    "structured-logging": "test_capabilities.py::test_structured_logging_writes_json_log_lines",
+    "test": "test_capabilities.py::test_connection_test_reads_one_record_of_each_stream_and_says_so",
+}
+
+
+def test_every_declared_capability_is_proven_by_a_test() -> None:
+    done = run_cli("--about", "--format=json")
+    declared = json.loads(done.stdout)["capabilities"]
+    assert sorted(declared) == sorted(PROVEN_BY)
+    tests = Path(__file__).parent
+    for where in PROVEN_BY.values():
+        module, name = where.split("::")
+        assert f"def {name}(" in (tests / module).read_text(), where
+
+
+def test_structured_logging_writes_json_log_lines(server: SandboxServer, tmp_path: Path) -> None:
+    (tmp_path / "logging.yml").write_text(
+        "version: 1\n"
+        "disable_existing_loggers: false\n"
+        "formatters:\n  structured:\n    (): singer_sdk.logging.StructuredFormatter\n"
+        "handlers:\n  stderr:\n    class: logging.StreamHandler\n"
+        "    formatter: structured\n    stream: ext://sys.stderr\n"
+        "root:\n  level: INFO\n  handlers: [stderr]\n"
+    )
+    env = {"SINGER_SDK_LOG_CONFIG": str(tmp_path / "logging.yml")}
+    done = run_tap(tmp_path, bearer_config(server), "--catalog", _only(server, tmp_path, "orders"),
+                   env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    summary = [line for line in lines if "records emitted" in str(line.get("message"))]
+    assert summary and summary[0]["level"] == "info", lines[-5:]
+    assert server.auth.credentials.access_token not in done.stderr

@@ -47,6 +47,7 @@ def _assert_target_holds_the_store(server: SandboxServer, latest: dict[str, dict
         assert not stale, f"{stream}: final versions not delivered for {stale[:10]}"
 
 
+@pytest.mark.slow
 def test_writer_thread_during_the_sync_loses_nothing(busy_server) -> None:
     store, stop, rng = busy_server.store, threading.Event(), random.Random(11)
     edits = {"count": 0}

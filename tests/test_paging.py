@@ -26,6 +26,7 @@ def _assert_complete(server, result) -> None:
         assert_each_stored_record_once(server, stream, result.records[stream])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("past_end", ["repeat", "empty"])
 @pytest.mark.parametrize("total_count", ["exact", "capped", "inflated"])

@@ -20,6 +20,8 @@ from tap_magento.sandbox.store import SandboxStore, StoreSize
 from tests.pipelines import MeltanoProject, Postgres, postgres_server
 from tests.support import STREAMS, magento_to_rfc3339
 
+pytestmark = pytest.mark.slow  # left out of the quick loop: pytest -m "not slow"
+
 SIZE = StoreSize(orders=150, products=40, customers=60, categories=12, sales_rules=4)
 FULL_TABLE = sorted(name for name, (_, replication_key) in STREAMS.items() if not replication_key)
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 from tests.support import bearer_config, sync
+
+pytestmark = pytest.mark.slow  # left out of the quick loop: pytest -m "not slow"
 
 BASE = datetime.datetime(2025, 3, 1, tzinfo=datetime.timezone.utc)
 

@@ -68,6 +68,7 @@ def _assert_bookmarks_follow_emitted_records(messages: list[dict], start: dict |
                 assert max(values) <= latest[stream], f"{stream} bookmark ahead of its records"
 
 
+@pytest.mark.slow
 def test_killed_syncs_resumed_from_their_last_state_deliver_every_record(
     store_server, tmp_path
 ) -> None:

@@ -41,6 +41,7 @@ def _arrivals(server, path: str) -> list[tuple[int, float]]:
 # --- 429 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rate_limit_waits_exactly_as_long_as_retry_after_says(server) -> None:
     server.faults.add(Fault(path="/V1/orders", status=429, headers={"Retry-After": "1"}))
     result = sync(bearer_config(server, page_size=200), streams=ORDERS)
@@ -70,6 +71,7 @@ def test_rate_limit_longer_than_max_wait_stops_at_once_saying_what_to_change(ser
 # --- 503 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_maintenance_window_is_waited_out(server) -> None:
     server.faults.add(Fault(path="/V1/", status=503, body=MAINTENANCE_PAGE,
                             content_type="text/html", times=6))  # fmt: skip

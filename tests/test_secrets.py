@@ -44,6 +44,7 @@ def _add_faults(server: SandboxServer) -> None:
     server.store.break_record("credit_memos", broken, PRODUCT_GONE)  # a 404: never retried
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config_for", [bearer_config, oauth_config, admin_config])
 def test_no_secret_in_any_output_through_retries_skips_and_errors(config_for, tmp_path) -> None:
     # Admin tokens expire every 40 requests, so the tap logs in again mid-sync.

@@ -106,6 +106,7 @@ def test_a_store_that_renders_nothing_stops_instead_of_skipping_everything() -> 
             sync(bearer_config(server, page_size=100), streams=["orders"])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=15,
     deadline=None,
