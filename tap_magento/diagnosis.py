@@ -70,7 +70,7 @@ def raise_for_answer(
             f"({error_message(response)}). Use the codes under Stores > All Stores."
         )
     if status in {404, 500}:
-        # A 404 for some other entity: a record refers to one that is gone (MAGENTO_REST.md).
+        # A 404 for some other entity: a record refers to one that is gone (docs/magento-rest.md).
         raise UnreadableRecords(error_message(response), response)
     if status == 429 or status >= 500:
         raise RetriableAPIError(error_message(response), response)

@@ -29,7 +29,8 @@ class AccessRefused(FatalAPIError):
 class UnreadableRecords(RetriableAPIError):
     """The store could not render what was asked for: a 500, or a 404 for a missing entity.
 
-    Magento fails a whole page when one of its records cannot be rendered (MAGENTO_REST.md),
+    Magento fails a whole page when one of its records cannot be rendered (docs/magento-rest.md,
+    "One bad record fails its page"),
     every time it is asked. A 500 is retried a few times; if it persists, list streams narrow
     the page down to the one record at fault.
     """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 # Every condition type Magento's SQL layer understands. Anything else is not rejected by the
-# store: it silently degrades to equality (MAGENTO_REST.md), so we refuse it here instead.
+# store: it silently degrades to equality (docs/magento-rest.md), so we refuse it here instead.
 CONDITION_TYPES = frozenset(
     {
         "eq", "neq", "like", "nlike", "in", "nin", "null", "notnull", "gt", "lt",
@@ -57,7 +57,7 @@ def after(fields: Sequence[str], values: Sequence[str]) -> tuple[FilterGroup, ..
     """Records that sort strictly after ``values`` on ``fields`` (a keyset cursor).
 
     ``(a, b) > (A, B)`` is ``a > A OR (a = A AND b > B)``, but groups can only be AND-ed
-    (MAGENTO_REST.md), so it is written in conjunctive form: ``a >= A AND (a > A OR b > B)``.
+    (docs/magento-rest.md), so it is written in conjunctive form: ``a >= A AND (a > A OR b > B)``.
     With three fields: ``a >= A AND (a > A OR b >= B) AND (a > A OR b > B OR c > C)``.
     """
     if len(fields) != len(values) or not fields:

@@ -56,3 +56,15 @@ def test_meltano_yml_declares_every_setting_as_meta_json_does() -> None:
     assert declared == {
         s["name"]: (s["kind"], s["secret"], s["description"]) for s in meta["settings"]
     }
+
+
+def test_every_test_docs_magento_rest_cites_exists() -> None:
+    """docs/magento-rest.md names the test pinning each behaviour; a renamed test breaks it."""
+    import re
+
+    doc = (REPO / "docs" / "magento-rest.md").read_text()
+    cited = re.findall(r"`(test_\w+\.py)(?:::(test_\w+))?`", doc)
+    assert len(cited) > 30
+    for module, name in cited:
+        source = (REPO / "tests" / module).read_text()
+        assert not name or f"def {name}(" in source, f"{module}::{name}"

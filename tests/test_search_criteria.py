@@ -1,4 +1,4 @@
-"""The searchCriteria builder, and the sandbox's reading of it (MAGENTO_REST.md semantics)."""
+"""The searchCriteria builder, and the sandbox's reading of it (docs/magento-rest.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How the sandbox answers a searchCriteria query, following MAGENTO_REST.md.
+"""How the sandbox answers a searchCriteria query, following docs/magento-rest.md.
 
 Filters in a group are OR-ed, groups are AND-ed; every condition type Magento knows; sort orders;
 ``pageSize``/``currentPage`` paging with either past-the-end behaviour; an optional maximum page
@@ -36,8 +36,9 @@ class SearchBehaviour:
     default_page_size: int = 20  # used only when input limits are enabled
     total_count: TotalCount = "exact"
     inflate_by: int = 37
-    # Deep pages are SQL OFFSET (MAGENTO_REST.md): pages deeper than this fail with 503, as big
-    # stores run out of memory; and each row skipped to reach a page costs this many seconds.
+    # Deep pages are SQL OFFSET (docs/magento-rest.md, "Paging"): pages deeper than this fail
+    # with 503, as big stores run out of memory; and each row skipped to reach a page costs
+    # this many seconds.
     max_page_depth: int | None = None
     offset_row_seconds: float = 0.0
 
@@ -186,7 +187,8 @@ CONDITIONS: dict[str, Callable[[Any, str], bool]] = {
 
 
 def matches(condition: Condition, field_value: Any) -> bool:
-    # Magento does not reject an unknown condition type; it ends up as equality (MAGENTO_REST.md).
+    # Magento does not reject an unknown condition type; it ends up as equality
+    # (docs/magento-rest.md, "searchCriteria").
     check = CONDITIONS.get(condition.condition_type, CONDITIONS["eq"])
     return check(field_value, condition.value)
 

@@ -65,7 +65,7 @@ ACL_RESOURCES = {
     "/V1/store/storeViews": "Magento_Backend::store",
     "/V1/store/storeConfigs": "Magento_Backend::store",
 }
-# Magento refuses these without any searchCriteria (MAGENTO_REST.md).
+# Magento refuses these without any searchCriteria (docs/magento-rest.md).
 CRITERIA_REQUIRED = {"/V1/products"}
 
 
@@ -256,7 +256,7 @@ class SandboxServer:
             return self.store.views["default"]
         view = self.store.views.get(code)
         if view is None:
-            # Assumed 404 (NoSuchEntityException); MAGENTO_REST.md does not say.
+            # Assumed 404 (NoSuchEntityException); no source says (docs/magento-rest.md).
             raise HttpError(
                 404, "The store that was requested wasn't found. Verify the store and try again."
             )

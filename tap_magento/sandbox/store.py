@@ -55,7 +55,7 @@ class StoreSize:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """How the store fails a page holding a record it cannot render (MAGENTO_REST.md)."""
+    """How the store fails a page holding a record it cannot render (docs/magento-rest.md)."""
 
     status: int = 500
     message: str = "Internal Error. Details are available in Magento log file. Report ID: webapi-1"
