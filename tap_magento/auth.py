@@ -10,6 +10,7 @@ import requests
 from requests.auth import AuthBase
 from requests_oauthlib import OAuth1
 from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
 
 from tap_magento.diagnosis import network_reason, store_message, tls_message
 from tap_magento.errors import config_error
@@ -30,10 +31,12 @@ class BearerToken(AuthBase):
     def __init__(self, token: str) -> None:
         self._token = token
 
+    @override
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self._token}"
         return request
 
+    @override
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<redacted>)"
 
@@ -58,9 +61,11 @@ class AdminToken(AuthBase):
         self._token: str | None = None
         self.logins = 0
 
+    @override
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<redacted>)"
 
+    @override
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self._current_token()}"
         hooks = request.hooks["response"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from typing_extensions import override
+
 REDACTED = "<redacted>"
 # Shorter values would blank out ordinary words; real tokens and passwords are longer.
 MIN_SECRET_LENGTH = 4
@@ -29,6 +31,7 @@ class SecretFilter(logging.Filter):
             text = text.replace(secret, REDACTED)
         return text
 
+    @override
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._secrets:
             return True

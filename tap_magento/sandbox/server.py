@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from typing_extensions import override
+
 from tap_magento.sandbox.auth import ADMIN_ACL, AuthError, SandboxAuth
 from tap_magento.sandbox.search import (
     Condition,
@@ -382,6 +384,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             self._handle()
 
+        @override
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read ``server.requests`` instead of stderr."""
 
