@@ -137,7 +137,12 @@ class TapMagento(Tap):
         from tap_magento.sandbox.server import SandboxServer
 
         server = SandboxServer().start()
-        ctx.call_on_close(server.stop)
+
+        def stop() -> None:
+            server.stop()
+            cls.logger.info("Stopped the bundled sandbox store")
+
+        ctx.call_on_close(stop)
         cls.logger.info("store_url is 'sandbox': started the bundled sandbox store at %s",
                         server.url)  # fmt: skip
         token = server.auth.credentials.access_token

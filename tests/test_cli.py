@@ -33,6 +33,7 @@ def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
     done = run_cli("--config", str(REPO / "sandbox.json"), cwd=REPO)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "started the bundled sandbox store" in done.stderr
+    assert done.stderr.rstrip().endswith("Stopped the bundled sandbox store")
     records = Counter(
         m["stream"] for m in SyncResult.parse(done.stdout).messages if m["type"] == "RECORD"
     )
