@@ -8,12 +8,13 @@ import io
 import logging
 import os
 from functools import cached_property
-from typing import IO, Any, ClassVar, NoReturn
+from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.capabilities import CapabilitiesEnum, TapCapabilities
+from singer_sdk.singerlib import Catalog
 from singer_sdk.tap_base import CliTestOptionValue
 from typing_extensions import override
 
@@ -33,6 +34,9 @@ from tap_magento.settings import (
 )
 from tap_magento.streams import REPLICATION_KEYS, STREAM_NAMES, STREAM_TYPES
 
+if TYPE_CHECKING:
+    from singer_sdk.singerlib.encoding.base import GenericSingerWriter
+
 ENV_PREFIX = "TAP_MAGENTO_"
 # Errors the tap has explained in their message: the command prints them as one line.
 EXPLAINED_ERRORS = (ConfigValidationError, BadInput, FatalAPIError, RetriableAPIError,
@@ -51,34 +55,39 @@ class TapMagento(Tap):
         self,
         *,
         config: dict[str, Any] | None = None,
-        catalog: dict[str, Any] | None = None,
+        catalog: dict[str, Any] | Catalog | None = None,
         state: dict[str, Any] | None = None,
         parse_env_config: bool = False,
         validate_config: bool = True,
         setup_mapper: bool = True,
+        message_writer: GenericSingerWriter[Any, Any] | None = None,
     ) -> None:
         # The upper bound of updated_at for this run: what changes later is the next run's.
         self.started_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        # Settings are checked here, before the SDK's own validation, so that whatever is
+        # wrong is said in one line that names the setting (or variable) and what it takes.
+        schema = self.full_config_schema()
         config = dict(config or {})
-        if parse_env_config:  # read here, so that a bad variable is named in one line
-            config |= environment_config(self.full_config_schema(), os.environ, ENV_PREFIX)
+        if parse_env_config:
+            config |= environment_config(schema, os.environ, ENV_PREFIX)
         if validate_config:
-            check_settings(config, self.full_config_schema())
-        if catalog is not None:
-            check_catalog(catalog)
+            check_settings(config, schema)
+        raw_catalog = catalog if isinstance(catalog, dict) else None
+        if raw_catalog is not None:
+            check_catalog(raw_catalog)
         super().__init__(
             config=config, catalog=catalog, state=state, validate_config=validate_config,
-            setup_mapper=setup_mapper,
+            setup_mapper=setup_mapper, message_writer=message_writer,
         )  # fmt: skip
-        if catalog is not None:
-            for name in unknown_selected_streams(catalog, STREAM_NAMES):
+        if raw_catalog is not None:
+            for name in unknown_selected_streams(raw_catalog, STREAM_NAMES):
                 self.logger.warning(
                     "The catalog selects %r, which is not a stream of this tap (it has %s): "
                     "nothing is read for it.", name, ", ".join(sorted(STREAM_NAMES)),
                 )  # fmt: skip
         quiet_request_metrics(enabled=bool(self.config.get("log_request_metrics")))
         if validate_config:
-            _ = self.connection  # bad store_url or credentials fail now, with one clear line
+            _ = self.connection  # bad credentials or an unreachable login fail now, in one line
 
     @classmethod
     def full_config_schema(cls) -> dict[str, Any]:
