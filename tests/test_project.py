@@ -68,3 +68,28 @@ def test_every_test_docs_magento_rest_cites_exists() -> None:
     for module, name in cited:
         source = (REPO / "tests" / module).read_text()
         assert not name or f"def {name}(" in source, f"{module}::{name}"
+
+
+def test_no_two_installed_distributions_provide_the_same_module() -> None:
+    """One clean install: e.g. the ``backoff`` distribution beside singer-sdk's python-backoff
+    would overwrite the ``backoff`` module, whichever was installed last."""
+    from collections import defaultdict
+    from importlib import metadata
+
+    providers: dict[str, set[str]] = defaultdict(set)
+    for distribution in metadata.distributions():
+        for file in distribution.files or []:
+            top = file.parts[0] if file.parts else ""
+            if len(file.parts) == 1 and top.endswith(".py"):
+                providers[top.removesuffix(".py")].add(distribution.metadata["Name"])
+            elif (
+                len(file.parts) > 1
+                and not top.endswith((".dist-info", ".data"))
+                and top
+                not in {
+                    "..",
+                    "__pycache__",
+                }
+            ):
+                providers[top].add(distribution.metadata["Name"])
+    assert {module: names for module, names in providers.items() if len(names) > 1} == {}
