@@ -10,10 +10,12 @@ import pytest
 
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
-from tests.support import SyncResult, bearer_config, sync
+from tests.support import STORE_KEYS, SyncResult, bearer_config, sync
 
-STREAMS = {"orders": "entity_id", "customers": "id"}
-EDITED = {"orders": "status", "customers": "lastname"}  # a field each edit changes
+EDITED = {
+    "orders": "status",
+    "customers": "lastname",
+}  # the streams edited, and a field each edit changes
 PAGE_NUMBERS = {"keyset_paging": False, "max_pages_per_window": 10_000}
 
 
@@ -26,16 +28,17 @@ def busy_server() -> Iterator[SandboxServer]:
 
 def _latest_versions(*runs: SyncResult) -> dict[str, dict]:
     """Per stream and key, the last version a target would hold after loading every run."""
-    latest: dict[str, dict] = {stream: {} for stream in STREAMS}
+    latest: dict[str, dict] = {stream: {} for stream in EDITED}
     for run in runs:
-        for stream, key in STREAMS.items():
+        for stream in EDITED:
+            (key,) = STORE_KEYS[stream]
             for record in run.records[stream]:
                 latest[stream][record[key]] = record
     return latest
 
 
 def _assert_target_holds_the_store(server: SandboxServer, latest: dict[str, dict]) -> None:
-    for stream in STREAMS:
+    for stream in EDITED:
         rows = server.store.collection(stream).rows
         assert set(latest[stream]) == set(rows), f"{stream}: records never delivered"
         stale = [
@@ -54,7 +57,7 @@ def test_writer_thread_during_the_sync_loses_nothing(busy_server) -> None:
 
     def writer() -> None:
         while not stop.is_set():
-            stream = rng.choice(list(STREAMS))
+            stream = rng.choice(list(EDITED))
             key = rng.choice(list(store.collection(stream).rows))
             edits["count"] += 1
             store.touch(stream, key, **{EDITED[stream]: f"edit-{edits['count']}"})
@@ -63,13 +66,13 @@ def test_writer_thread_during_the_sync_loses_nothing(busy_server) -> None:
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     try:
-        first = sync(bearer_config(busy_server, page_size=50), streams=list(STREAMS))
+        first = sync(bearer_config(busy_server, page_size=50), streams=list(EDITED))
     finally:
         stop.set()
         thread.join()
     assert edits["count"] > 100, "the writer must have changed records during the sync"
 
-    second = sync(bearer_config(busy_server, page_size=50), first.final_state, list(STREAMS))
+    second = sync(bearer_config(busy_server, page_size=50), first.final_state, list(EDITED))
     _assert_target_holds_the_store(busy_server, _latest_versions(first, second))
 
 
