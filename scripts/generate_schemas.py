@@ -41,6 +41,30 @@ STREAM_COMPONENTS: dict[str, str] = {
     "source_items": "inventory-api-data-source-item-interface",
     "stock_items": "catalog-inventory-data-stock-item-interface",
     "store_configs": "store-data-store-config-interface",
+    "shipments": "sales-data-shipment-interface",
+    "order_items": "sales-data-order-item-interface",
+    "transactions": "sales-data-transaction-interface",
+    "carts": "quote-data-cart-interface",
+    "customer_groups": "customer-data-group-interface",
+    "store_views": "store-data-store-interface",
+    "store_groups": "store-data-group-interface",
+    "product_attributes": "catalog-data-product-attribute-interface",
+    "attribute_sets": "eav-data-attribute-set-interface",
+    "inventory_sources": "inventory-api-data-source-interface",
+    "inventory_stocks": "inventory-api-data-stock-interface",
+    "stock_source_links": "inventory-api-data-stock-source-link-interface",
+    # The export's items are undocumented ("framework-extensible-data-interface"): the fields
+    # below are the stock index's, as Magento_InventoryExportStock answers them.
+    "salable_quantities": "framework-extensible-data-interface",
+    "tax_rates": "tax-data-tax-rate-interface",
+    "tax_classes": "tax-data-tax-class-interface",
+    "tax_rules": "tax-data-tax-rule-interface",
+    "cms_pages": "cms-data-page-interface",
+    "cms_blocks": "cms-data-block-interface",
+    "countries": "directory-data-country-information-interface",
+    "currencies": "directory-data-currency-information-interface",
+    "returns": "rma-data-rma-interface",
+    "companies": "company-data-company-interface",
 }
 
 # Properties the tap itself adds to a stream's records.
@@ -52,9 +76,24 @@ TAP_PROPERTIES: dict[str, dict[str, Any]] = {
             "(added by the tap; part of the primary key).",
         }
     },
+    "salable_quantities": {
+        "sku": {"type": ["string", "null"], "description": "Product SKU"},
+        "qty": {"type": ["number", "null"], "description": "Salable quantity in the channel"},
+        "is_salable": {"type": ["boolean", "null"], "description": "Whether it can be sold"},
+        "sales_channel_type": {
+            "type": "string",
+            "description": "Sales channel type the quantity is for (added by the tap).",
+        },
+        "sales_channel_code": {
+            "type": "string",
+            "description": "Sales channel (website) code the quantity is for (added by the tap; "
+            "part of the primary key).",
+        },
+    },
 }
 
-DATETIME_NAMES = frozenset({"low_stock_date"})
+# Magento timestamps that do not end in _at (CMS pages and blocks, returns).
+DATETIME_NAMES = frozenset({"low_stock_date", "creation_time", "update_time", "date_requested"})
 # "Any JSON value", spelled with explicit types because the Singer SDK needs a type to conform.
 ANY_JSON = ("string", "number", "boolean", "array", "object", "null")
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_magento.connection import MagentoConnection
+    from tap_magento.store_directory import StoreDirectory
 
 
 class MagentoStream(RESTStream[Any]):
@@ -45,6 +46,9 @@ class MagentoStream(RESTStream[Any]):
     # Fields the SDK copies from the partition into every record (the store does not send
     # them); the rest of the primary key is the store's own.
     context_keys: ClassVar[tuple[str, ...]] = ()
+    # What a store must have installed for this stream's route to exist (for the warning when
+    # it does not); None: the core modules every store has.
+    module: ClassVar[str | None] = None
 
     @property
     def record_key(self) -> tuple[str, ...]:
@@ -54,6 +58,10 @@ class MagentoStream(RESTStream[Any]):
     @property
     def connection(self) -> MagentoConnection:
         return cast("MagentoConnection", self._tap.connection)  # type: ignore[attr-defined]
+
+    @property
+    def store_directory(self) -> StoreDirectory:
+        return cast("StoreDirectory", self._tap.store_directory)  # type: ignore[attr-defined]
 
     @property
     @override
@@ -99,6 +107,15 @@ class MagentoStream(RESTStream[Any]):
             counter.increment()
         progress.answered()
         return response
+
+    def probe(self) -> None:
+        """Ask for the least this stream can: raises what reading its first page would."""
+        context = self.partitions[0] if self.partitions else None
+        self.fetch(context, self.smallest_page(), Progress(self.name, self.logger))
+
+    def smallest_page(self) -> Any:
+        """The page token of the smallest first page (None: the endpoint is not paged)."""
+        return None
 
     def _retrying(
         self, progress: Progress, server_error_tries: int | None

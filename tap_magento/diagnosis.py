@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_magento.errors import AccessRefused, PageSizeRefused, UnreadableRecords
+from tap_magento.errors import AccessRefused, PageSizeRefused, RouteMissing, UnreadableRecords
 
 PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
 NOT_AUTHORIZED = re.compile(r"isn't authorized to access (.+?)\.?$")
@@ -57,7 +57,7 @@ def raise_for_answer(
             unauthorized_message(response, credentials), refused.group(1) if refused else None
         )
     if status == 404 and NO_ROUTE in message:
-        raise FatalAPIError(
+        raise RouteMissing(
             f"store_url is not the store's base URL: {error_message(response)}. Use the address "
             "the store is served from (with its subdirectory, if any), without /index.php or "
             "a store code."

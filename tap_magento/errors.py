@@ -26,6 +26,11 @@ class AccessRefused(FatalAPIError):
         self.resource = resource
 
 
+class RouteMissing(FatalAPIError):
+    """The store has no such route (404 "Request does not match any route"): the module behind
+    it is not installed, or ``store_url`` is not the store's base URL."""
+
+
 class UnreadableRecords(RetriableAPIError):
     """The store could not render what was asked for: a 500, or a 404 for a missing entity.
 

@@ -1,8 +1,9 @@
 """Stream families: what differs between Magento endpoints, so streams stay declarative.
 
 - ``SearchCriteriaStream``: a searchCriteria list sorted by its key, read with a keyset cursor.
-- ``IncrementalStream``: a searchCriteria list filtered on ``updated_at`` between the bookmark
-  (less ``lookback_seconds``) and the run's upper bound, sorted on ``updated_at`` and its key.
+- ``IncrementalStream``: a searchCriteria list filtered on its timestamp (``updated_at`` unless
+  it names another) between the bookmark (less ``lookback_seconds``) and the run's upper
+  bound, sorted on that timestamp and its key.
 - ``LowStockStream``: ``/V1/stockItems/lowStock/``, paged by plain ``pageSize``/``currentPage``.
 - ``PlainArrayStream``: an endpoint answering one JSON array, no paging.
 - ``StoreScoped``: once per configured store view, ``{store_code}`` in the path.
@@ -55,6 +56,10 @@ class PagedStream(MagentoStream):
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         raise NotImplementedError
 
+    @override
+    def smallest_page(self) -> Cursor:
+        return Cursor(size=1)
+
     def new_paginator(self, page_size: int) -> WindowPaginator:
         return WindowPaginator(page_size, key_of(self.record_key), on_skip=self._record_skipped)
 
@@ -82,7 +87,11 @@ class PagedStream(MagentoStream):
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         while True:
             reader = PassReader(
-                pass_label(self.name, context),
+                Progress(
+                    pass_label(self.name, context),
+                    self.logger,
+                    timestamp_field=self.replication_key,
+                ),
                 self.new_paginator(self.connection.page_size.value),
                 fetch=lambda cursor, progress, tries: self.fetch(context, cursor, progress, tries),
                 parse=self.parse_page,
@@ -178,7 +187,8 @@ class SearchCriteriaStream(PagedStream):
 
 
 class IncrementalStream(SearchCriteriaStream):
-    """Records whose ``updated_at`` lies between the bookmark and this run's upper bound.
+    """Records whose timestamp (``replication_key``) lies between the bookmark and this run's
+    upper bound.
 
     The lower bound is the bookmark (or ``start_date``) less ``lookback_seconds``: Magento
     stamps ``updated_at`` when a transaction starts, and it may commit after a sync has passed
@@ -186,8 +196,8 @@ class IncrementalStream(SearchCriteriaStream):
     store cannot keep a sync chasing its own changes; those are the next run's.
     """
 
-    replication_key = "updated_at"
-    is_sorted = True  # sorted by updated_at on the server: a killed sync resumes from state
+    replication_key: str = "updated_at"  # a stream may name another of its timestamps
+    is_sorted = True  # sorted on the timestamp by the server: a killed sync resumes from state
     # The lookback re-reads records older than the bookmark, which the SDK's check would take
     # for unsorted data; parse_page checks the store's order instead.
     check_sorted = False
@@ -195,11 +205,12 @@ class IncrementalStream(SearchCriteriaStream):
     @property
     @override
     def cursor_fields(self) -> tuple[str, ...]:
-        # updated_at alone is not unique (bulk actions share a second): the key breaks ties.
-        return ("updated_at", *self.record_key)
+        # A timestamp alone is not unique (bulk actions share a second): the key breaks ties.
+        return (self.replication_key, *self.record_key)
 
     @override
     def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
+        field = self.search_names.get(self.replication_key, self.replication_key)
         bounds = []
         start = self.get_starting_timestamp(context)
         if start is not None:
@@ -207,24 +218,24 @@ class IncrementalStream(SearchCriteriaStream):
             start_date = self.config.get("start_date")
             if start_date:
                 earliest = max(earliest, parse_setting(start_date))
-            bounds.append(Filter("updated_at", to_magento(earliest), "gteq"))
-        bounds.append(Filter("updated_at", to_magento(self.upper_bound), "lteq"))
+            bounds.append(Filter(field, to_magento(earliest), "gteq"))
+        bounds.append(Filter(field, to_magento(self.upper_bound), "lteq"))
         return all_of(*bounds)
 
     @override
     def parse_page(self, response: requests.Response) -> Page:
         page = super().parse_page(response)
-        previous = ""
+        key, previous = self.replication_key, ""
         for record in page.records:
-            updated_at = record.get("updated_at") or ""
-            if updated_at < previous:
+            stamp = record.get(key) or ""
+            if stamp < previous:
                 msg = (
-                    f"{self.path} answered updated_at {updated_at} after {previous} although "
-                    "sorted by updated_at was asked for: a store that ignores sortOrders cannot "
-                    "be read incrementally without losing records."
+                    f"{self.path} answered {key} {stamp} after {previous} although sorted by "
+                    f"{key} was asked for: a store that ignores sortOrders cannot be read "
+                    "incrementally without losing records."
                 )
                 raise FatalAPIError(msg)
-            previous = updated_at
+            previous = stamp
         return page
 
     @property
@@ -255,7 +266,7 @@ class PlainArrayStream(MagentoStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        progress = Progress(pass_label(self.name, context), self.logger)
+        progress = Progress(pass_label(self.name, context), self.logger, timestamp_field=None)
         body = self.decode(self.fetch(context, None, progress))
         for record in body if isinstance(body, list) else [body]:
             progress.emitted(record)
@@ -278,8 +289,8 @@ class StoreScoped(MagentoStream):
     @property
     @override
     def partitions(self) -> list[dict[str, Any]]:
-        codes = self.config.get("store_codes") or [DEFAULT_STORE_CODE]
-        return [{"store_code": code} for code in codes]
+        configured = self.config.get("store_codes") or [DEFAULT_STORE_CODE]
+        return [{"store_code": code} for code in self.store_directory.store_codes(configured)]
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
@@ -288,3 +299,20 @@ class StoreScoped(MagentoStream):
         if self.store_code_param and context:
             params[self.store_code_param] = context["store_code"]
         return params
+
+
+class SalesChannelScoped(MagentoStream):
+    """Read once per website sales channel: type ``website``, every website but the admin one.
+
+    The SDK copies both partition keys into each record.
+    """
+
+    context_keys = ("sales_channel_type", "sales_channel_code")
+
+    @property
+    @override
+    def partitions(self) -> list[dict[str, Any]]:
+        return [
+            {"sales_channel_type": "website", "sales_channel_code": code}
+            for code in self.store_directory.website_codes()
+        ]

@@ -31,8 +31,10 @@ class Progress:
         logger: logging.Logger,
         every_seconds: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        timestamp_field: str | None = "updated_at",
     ) -> None:
         self.label = label
+        self.timestamp_field = timestamp_field
         self.logger = logger
         # Read at construction, not import, so a test can make lines come sooner.
         self.every_seconds = REPORT_EVERY_SECONDS if every_seconds is None else every_seconds
@@ -41,7 +43,7 @@ class Progress:
         self.requests = 0
         self.pages = 0
         self.records = 0
-        self.latest_updated_at: str | None = None
+        self.latest: str | None = None  # the newest timestamp read, when the pass has one
         self.retries: Counter[str] = Counter()
 
     def requested(self) -> None:
@@ -58,9 +60,9 @@ class Progress:
 
     def emitted(self, record: Mapping[str, Any]) -> None:
         self.records += 1
-        updated_at = record.get("updated_at")
-        if updated_at:
-            self.latest_updated_at = str(updated_at)
+        stamp = record.get(self.timestamp_field) if self.timestamp_field else None
+        if stamp:
+            self.latest = str(stamp)
         self._report_if_due()
 
     def _report_if_due(self) -> None:
@@ -73,8 +75,8 @@ class Progress:
         """``orders: 12,300 records so far, 41 pages, updated_at up to ..., 8.2 requests/s, ...``"""
         now = self.clock() if now is None else now
         parts = [f"{self.records:,} records so far", f"{self.pages:,} pages"]
-        if self.latest_updated_at:
-            parts.append(f"updated_at up to {to_rfc3339(self.latest_updated_at)}")
+        if self.latest:
+            parts.append(f"{self.timestamp_field} up to {to_rfc3339(self.latest)}")
         parts += [f"{self.requests_per_second(now):.1f} requests/s", self.retry_summary()]
         return f"{self.label}: {', '.join(parts)}"
 

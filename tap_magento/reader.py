@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from tap_magento.errors import UnreadableRecords
 from tap_magento.paging import Page, WindowPaginator
-from tap_magento.progress import Progress
 
 if TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
     from tap_magento.narrowing import Cursor, Skipped
+    from tap_magento.progress import Progress
 
 Record = dict[str, Any]
 
@@ -34,7 +34,7 @@ class PassReader:
 
     def __init__(
         self,
-        label: str,
+        progress: Progress,
         paginator: WindowPaginator,
         *,
         fetch: Callable[[Cursor, Progress, int | None], requests.Response],
@@ -43,7 +43,7 @@ class PassReader:
         logger: logging.Logger,
     ) -> None:
         self.paginator = paginator
-        self.progress = Progress(label, logger)
+        self.progress = progress
         self._fetch = fetch
         self._parse = parse
         self._describe = describe

@@ -1,4 +1,8 @@
-"""The twelve streams: a name, a path, keys and replication; schemas live in ``schemas/``."""
+"""The streams: a name, a path, keys and replication; schemas live in ``schemas/``.
+
+``module`` names what a store must have installed for a stream's route to exist: a store
+without it answers 404 "Request does not match any route", and the stream is skipped.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from tap_magento.families import (
     IncrementalStream,
     LowStockStream,
     PlainArrayStream,
+    SalesChannelScoped,
     SearchCriteriaStream,
     StoreScoped,
 )
@@ -16,6 +21,13 @@ from tap_magento.families import (
 # EAV entities (products, customers, categories) answer ``id`` but filter and sort on their
 # table's ``entity_id`` column: ``id`` is not one of their attributes.
 EAV_NAMES = {"id": "entity_id"}
+# Other lists whose records say ``id`` for a column named otherwise (their tables' primary
+# keys); an assumption from the tables, written down in the README.
+QUOTE_NAMES = {"id": "entity_id"}
+COMPANY_NAMES = {"id": "entity_id"}
+TAX_RATE_NAMES = {"id": "tax_calculation_rate_id"}
+TAX_RULE_NAMES = {"id": "tax_calculation_rule_id"}
+MSI = "Magento_Inventory (MSI; can be disabled)"
 
 
 class OrdersStream(IncrementalStream):
@@ -87,6 +99,7 @@ class SourceItemsStream(SearchCriteriaStream):
     name = "source_items"
     path = "/V1/inventory/source-items"
     primary_keys = ("sku", "source_code")
+    module = MSI
 
 
 class StockItemsStream(LowStockStream):
@@ -105,10 +118,177 @@ class StoreConfigsStream(StoreScoped, PlainArrayStream):
     state_partitioning_keys = ()  # records carry their own ``code``; full table needs no state
 
 
+class ShipmentsStream(IncrementalStream):
+    name = "shipments"
+    path = "/V1/shipments"
+    primary_keys = ("entity_id",)
+
+
+class OrderItemsStream(IncrementalStream):
+    """Every order line in one list (``parent_item_id`` links a configurable's child line)."""
+
+    name = "order_items"
+    path = "/V1/orders/items"
+    primary_keys = ("item_id",)
+
+
+class TransactionsStream(IncrementalStream):
+    """Payment transactions are written once: ``created_at`` is their only timestamp."""
+
+    name = "transactions"
+    path = "/V1/transactions"
+    primary_keys = ("transaction_id",)
+    replication_key = "created_at"
+
+
+class CartsStream(IncrementalStream):
+    """Quotes, abandoned carts included."""
+
+    name = "carts"
+    path = "/V1/carts/search"
+    primary_keys = ("id",)
+    search_names = QUOTE_NAMES
+
+
+class CustomerGroupsStream(SearchCriteriaStream):
+    name = "customer_groups"
+    path = "/V1/customerGroups/search"
+    primary_keys = ("id",)
+
+
+class StoreViewsStream(PlainArrayStream):
+    name = "store_views"
+    path = "/V1/store/storeViews"
+    primary_keys = ("id",)
+
+
+class StoreGroupsStream(PlainArrayStream):
+    name = "store_groups"
+    path = "/V1/store/storeGroups"
+    primary_keys = ("id",)
+
+
+class ProductAttributesStream(SearchCriteriaStream):
+    """Attributes with their options and labels, as the list answers them."""
+
+    name = "product_attributes"
+    path = "/V1/products/attributes"
+    primary_keys = ("attribute_id",)
+
+
+class AttributeSetsStream(SearchCriteriaStream):
+    name = "attribute_sets"
+    path = "/V1/products/attribute-sets/sets/list"
+    primary_keys = ("attribute_set_id",)
+
+
+class InventorySourcesStream(SearchCriteriaStream):
+    name = "inventory_sources"
+    path = "/V1/inventory/sources"
+    primary_keys = ("source_code",)
+    module = MSI
+
+
+class InventoryStocksStream(SearchCriteriaStream):
+    name = "inventory_stocks"
+    path = "/V1/inventory/stocks"
+    primary_keys = ("stock_id",)
+    module = MSI
+
+
+class StockSourceLinksStream(SearchCriteriaStream):
+    name = "stock_source_links"
+    path = "/V1/inventory/stock-source-links"
+    primary_keys = ("stock_id", "source_code")
+    module = MSI
+
+
+class SalableQuantitiesStream(SalesChannelScoped, SearchCriteriaStream):
+    """Salable quantity per SKU, once per website sales channel, in pages of SKUs."""
+
+    name = "salable_quantities"
+    path = "/V1/inventory/export-stock-salable-qty/{sales_channel_type}/{sales_channel_code}"
+    primary_keys = ("sku", "sales_channel_code")
+    module = MSI
+
+
+class TaxRatesStream(SearchCriteriaStream):
+    name = "tax_rates"
+    path = "/V1/taxRates/search"
+    primary_keys = ("id",)
+    search_names = TAX_RATE_NAMES
+
+
+class TaxClassesStream(SearchCriteriaStream):
+    name = "tax_classes"
+    path = "/V1/taxClasses/search"
+    primary_keys = ("class_id",)
+
+
+class TaxRulesStream(SearchCriteriaStream):
+    name = "tax_rules"
+    path = "/V1/taxRules/search"
+    primary_keys = ("id",)
+    search_names = TAX_RULE_NAMES
+
+
+class CmsPagesStream(IncrementalStream):
+    name = "cms_pages"
+    path = "/V1/cmsPage/search"
+    primary_keys = ("id",)
+    replication_key = "update_time"
+    search_names = {"id": "page_id"}  # noqa: RUF012 - read only
+
+
+class CmsBlocksStream(IncrementalStream):
+    name = "cms_blocks"
+    path = "/V1/cmsBlock/search"
+    primary_keys = ("id",)
+    replication_key = "update_time"
+    search_names = {"id": "block_id"}  # noqa: RUF012 - read only
+
+
+class CountriesStream(PlainArrayStream):
+    name = "countries"
+    path = "/V1/directory/countries"
+    primary_keys = ("id",)
+
+
+class CurrenciesStream(PlainArrayStream):
+    """One object: base, default and allowed codes, and the exchange rates."""
+
+    name = "currencies"
+    path = "/V1/directory/currency"
+    primary_keys = ("base_currency_code",)
+
+
+class ReturnsStream(IncrementalStream):
+    """Adobe Commerce RMA: a return is stamped once, when it is requested."""
+
+    name = "returns"
+    path = "/V1/returns"
+    primary_keys = ("entity_id",)
+    replication_key = "date_requested"
+    module = "Magento_Rma (returns; Adobe Commerce only)"
+
+
+class CompaniesStream(SearchCriteriaStream):
+    name = "companies"
+    path = "/V1/company/"
+    primary_keys = ("id",)
+    search_names = COMPANY_NAMES
+    module = "Magento_Company (B2B; Adobe Commerce only)"
+
+
 STREAM_TYPES: tuple[type[MagentoStream], ...] = (
     OrdersStream, ProductsStream, CustomersStream, InvoicesStream, CreditMemosStream,
     CategoriesStream, SalesRulesStream, CouponsStream, WebsitesStream, SourceItemsStream,
     StockItemsStream, StoreConfigsStream,
+    ShipmentsStream, OrderItemsStream, TransactionsStream, CartsStream, CustomerGroupsStream,
+    StoreViewsStream, StoreGroupsStream, ProductAttributesStream, AttributeSetsStream,
+    InventorySourcesStream, InventoryStocksStream, StockSourceLinksStream,
+    SalableQuantitiesStream, TaxRatesStream, TaxClassesStream, TaxRulesStream, CmsPagesStream,
+    CmsBlocksStream, CountriesStream, CurrenciesStream, ReturnsStream, CompaniesStream,
 )  # fmt: skip
 
 

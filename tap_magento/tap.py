@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import io
 import logging
 import os
 from functools import cached_property
@@ -18,7 +17,7 @@ from singer_sdk.singerlib import Catalog
 from singer_sdk.tap_base import CliTestOptionValue
 from typing_extensions import override
 
-from tap_magento.access_check import Verdict, check_access, verdict
+from tap_magento.availability import Verdict, check_access, nothing_readable, verdict
 from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
 from tap_magento.diagnosis import one_line
@@ -32,6 +31,7 @@ from tap_magento.settings import (
     environment_config,
     read_config_file,
 )
+from tap_magento.store_directory import StoreDirectory
 from tap_magento.streams import REPLICATION_KEYS, STREAM_NAMES, STREAM_TYPES
 
 if TYPE_CHECKING:
@@ -104,17 +104,40 @@ class TapMagento(Tap):
 
     def check_connection(self) -> bool:
         """Reach the store, log in, and log which streams the credentials may read."""
-        # One record per stream is all the check reads: ask for pages of one.
-        self.connection.page_size.lower_to(1)
         streams = [s for s in self.streams.values() if isinstance(s, MagentoStream)]
         try:
             found = verdict(check_access(streams))
-        except (FatalAPIError, RetriableAPIError, PagingStalled) as error:
+        except EXPLAINED_ERRORS as error:
             found = Verdict(False, [], f"Connection test failed: {one_line(error)}")
         for warning in found.warnings:
             self.logger.warning("%s", warning)
         self.logger.log(logging.INFO if found.passed else logging.ERROR, "%s", found.summary)
         return found.passed
+
+    def skip_unavailable_streams(self) -> None:
+        """Deselect the selected streams this store or these credentials cannot read.
+
+        One WARNING each, naming the module or ACL resource; when none is left, the run's one
+        error line. The command line calls this before ``sync_all``.
+        """
+        selected = [s for s in self.streams.values() if isinstance(s, MagentoStream) and s.selected]
+        found = check_access(selected)
+        unreadable = [access for access in found if not access.readable]
+        if unreadable and len(unreadable) == len(found):
+            raise FatalAPIError(nothing_readable(unreadable))
+        for access in unreadable:
+            self.logger.warning("%s: skipped: %s", access.stream, access.missing)
+            self.streams[access.stream].selected = False
+
+    @cached_property
+    def store_directory(self) -> StoreDirectory:
+        """The store's websites and store views, read at most once a run."""
+
+        def read(stream_name: str) -> list[dict[str, Any]]:
+            records = self.streams[stream_name].get_records(None)
+            return [record for record in records if isinstance(record, dict)]
+
+        return StoreDirectory(read)
 
     # --- the command line: every input it is given is checked, every failure is one line ------
 
@@ -200,20 +223,25 @@ class TapMagento(Tap):
         state: IO[str] | None = None,
         catalog: IO[str] | None = None,
     ) -> None:
-        """A sync: STATE and catalog files read with one-line errors; a failure is one line.
+        """A sync: inputs read with one-line errors, unavailable streams skipped, then synced.
 
-        Other exceptions (bugs) keep the SDK's traceback.
+        The SDK's ``Tap.invoke`` builds the tap and syncs at once; this is the same with the
+        availability check between the two (``sync_all`` is final). Other exceptions (bugs)
+        keep the SDK's traceback.
         """
         ctx = click.get_current_context()
+        # PluginBase's part: --about prints and exits.
+        super(Tap, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
         try:
-            if state is not None:
-                state = io.StringIO(read_json_file(state, "STATE")[0])
-            if catalog is not None:
-                catalog = io.StringIO(read_json_file(catalog, "catalog")[0])
-            super().invoke(
-                about=about, about_format=about_format, config=config, state=state,
-                catalog=catalog,
-            )  # fmt: skip
+            tap = cls(
+                config=config.config if config else None,
+                state=read_json_file(state, "STATE")[1] if state is not None else None,
+                catalog=read_json_file(catalog, "catalog")[1] if catalog is not None else None,
+                parse_env_config=bool(config and config.parse_env),
+            )
+            tap.skip_unavailable_streams()
+            tap.sync_all()
         except EXPLAINED_ERRORS as error:
             cls._fail(ctx, error)
 

@@ -160,8 +160,10 @@ def test_config_from_the_environment(server: SandboxServer, tmp_path: Path) -> N
     products = SyncResult.parse(done.stdout).records["products"]
     assert sorted({p["store_code"] for p in products}) == ["default", "fr"]
     assert len(products) == 2 * len(server.store.records("products"))
-    assert {r.params.get("searchCriteria[pageSize]") for r in server.requests
-            if r.path.endswith("/V1/products")} == {"50"}  # fmt: skip
+    # One page of one record first (is the stream readable?), then pages of 50.
+    sizes = [r.params.get("searchCriteria[pageSize]") for r in server.requests
+             if r.path.endswith("/V1/products")]  # fmt: skip
+    assert sizes[0] == "1" and set(sizes[1:]) == {"50"}
 
 
 def test_connection_test_reads_one_record_of_each_stream_and_says_so(
@@ -171,13 +173,14 @@ def test_connection_test_reads_one_record_of_each_stream_and_says_so(
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout == ""
     assert (
-        "Connection test passed: the store answered and the credentials may read 12 of 12 streams"
+        "Connection test passed: the store answered and the credentials may read 34 of 34 streams"
         in done.stderr
     )
-    sizes = {r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
-             for r in server.requests if r.path != "/rest/V1/store/websites"
-             and "storeConfigs" not in r.path}  # fmt: skip
-    assert sizes == {"1"}
+    # Every paged list is asked for one record (plain arrays have no page size).
+    sizes = [r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
+             for r in server.requests]  # fmt: skip
+    assert {size for size in sizes if size is not None} == {"1"}
+    assert sizes.count("1") == 28  # the paged streams: all but the six plain arrays
 
 
 def test_connection_test_names_the_streams_a_token_may_not_read(tmp_path: Path) -> None:
@@ -193,7 +196,7 @@ def test_connection_test_names_the_streams_a_token_may_not_read(tmp_path: Path) 
                for w in warnings)  # fmt: skip
     assert any("coupons: not readable: lacks ACL resource Magento_SalesRule::quote" in w
                for w in warnings)  # fmt: skip
-    assert "may read 9 of 12 streams" in done.stderr
+    assert "may read 31 of 34 streams" in done.stderr
     assert "not coupons, customers, sales_rules" in done.stderr
 
 
@@ -227,7 +230,7 @@ def _discovered(server: SandboxServer, tmp_path: Path) -> dict[str, Any]:
 # Every capability ``--about`` declares, and the test that shows it working.
 PROVEN_BY = {
     "about": "test_project.py::test_meta_json_matches_what_about_says",
-    "discover": "test_cli.py::test_discovery_lists_the_twelve_streams_with_their_keys",
+    "discover": "test_cli.py::test_discovery_lists_every_stream_with_its_keys",
     "catalog": "test_capabilities.py::test_catalog_selects_streams_and_fields",
     "state": "test_capabilities.py::test_state_from_the_command_line_resumes_from_its_bookmark",
     "activate-version": "test_pipelines.py::"

@@ -6,8 +6,9 @@ import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.connection import rest_url
-from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault
-from tests.support import bearer_config, run_tap, sync
+from tap_magento.sandbox.auth import AuthPolicy
+from tap_magento.sandbox.server import ACL_RESOURCES, MAINTENANCE_PAGE, Fault
+from tests.support import bearer_config, make_server, run_tap, sync
 
 ORDERS = ["orders"]
 
@@ -49,8 +50,14 @@ def test_wrong_store_url_path_stops_with_the_stores_message(server, tmp_path) ->
     assert config["access_token"] not in done.stderr + done.stdout
 
 
-def test_unknown_store_code_is_reported(server) -> None:
-    with pytest.raises(FatalAPIError, match="store that was requested wasn't found") as error:
+def test_unknown_store_code_is_reported_even_when_store_views_cannot_be_listed() -> None:
+    # Without Magento_Backend::store the codes cannot be checked up front; the store's own
+    # answer for the unknown code is the error then.
+    granted = frozenset(set(ACL_RESOURCES.values()) - {"Magento_Backend::store"})
+    with (
+        make_server(policy=AuthPolicy(granted_resources=granted)) as server,
+        pytest.raises(FatalAPIError, match="store that was requested wasn't found") as error,
+    ):
         sync(bearer_config(server, store_codes=["nope"]), streams=["products"])
     assert "/rest/nope/V1/products" in str(error.value)
 

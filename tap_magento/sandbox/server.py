@@ -10,7 +10,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -32,7 +32,7 @@ from tap_magento.sandbox.search import (
     parse_query,
     trim_fields,
 )
-from tap_magento.sandbox.store import STORE_VIEWS, Collection, SandboxStore, StoreView
+from tap_magento.sandbox.store import Collection, SandboxStore, StoreView
 
 MAX_CACHED_SORTS = 16
 OUT_OF_MEMORY = "Allowed memory size of 805306368 bytes exhausted (tried to allocate 20480 bytes)"
@@ -49,7 +49,40 @@ SEARCH_ROUTES = {
     "/V1/salesRules/search": "sales_rules",
     "/V1/coupons/search": "coupons",
     "/V1/inventory/source-items": "source_items",
+    "/V1/shipments": "shipments",
+    "/V1/orders/items": "order_items",
+    "/V1/transactions": "transactions",
+    "/V1/carts/search": "carts",
+    "/V1/customerGroups/search": "customer_groups",
+    "/V1/products/attributes": "product_attributes",
+    "/V1/products/attribute-sets/sets/list": "attribute_sets",
+    "/V1/inventory/sources": "inventory_sources",
+    "/V1/inventory/stocks": "inventory_stocks",
+    "/V1/inventory/stock-source-links": "stock_source_links",
+    "/V1/taxRates/search": "tax_rates",
+    "/V1/taxClasses/search": "tax_classes",
+    "/V1/taxRules/search": "tax_rules",
+    "/V1/cmsPage/search": "cms_pages",
+    "/V1/cmsBlock/search": "cms_blocks",
+    "/V1/returns": "returns",
+    "/V1/company": "companies",
 }
+# Endpoints answering one plain JSON array (or, for the currency, one object).
+ARRAY_ROUTES = {
+    "/V1/store/websites": "websites",
+    "/V1/store/storeViews": "store_views",
+    "/V1/store/storeGroups": "store_groups",
+    "/V1/directory/countries": "countries",
+}
+SALABLE_QTY = re.compile(r"/V1/inventory/export-stock-salable-qty/([^/]+)/([^/]+)")
+SALABLE_QTY_ROUTE = "/V1/inventory/export-stock-salable-qty"
+# What a store without a module lacks: its routes answer "Request does not match any route".
+MODULE_ROUTES = {
+    "Magento_Rma": ("/V1/returns",),
+    "Magento_Company": ("/V1/company",),
+    "MSI": ("/V1/inventory/source-items", "/V1/inventory/sources", "/V1/inventory/stocks",
+            "/V1/inventory/stock-source-links", SALABLE_QTY_ROUTE),
+}  # fmt: skip
 # The ACL resource each route needs (assumed from Magento's webapi.xml files; the tap only
 # repeats whatever resource the store names).
 ACL_RESOURCES = {
@@ -66,9 +99,31 @@ ACL_RESOURCES = {
     "/V1/store/websites": "Magento_Backend::store",
     "/V1/store/storeViews": "Magento_Backend::store",
     "/V1/store/storeConfigs": "Magento_Backend::store",
+    "/V1/store/storeGroups": "Magento_Backend::store",
+    "/V1/shipments": "Magento_Sales::shipment",
+    "/V1/orders/items": "Magento_Sales::actions_view",
+    "/V1/transactions": "Magento_Sales::transactions",
+    "/V1/carts/search": "Magento_Cart::manage",
+    "/V1/customerGroups/search": "Magento_Customer::group",
+    "/V1/products/attributes": "Magento_Catalog::attributes_attributes",
+    "/V1/products/attribute-sets/sets/list": "Magento_Catalog::sets",
+    "/V1/inventory/sources": "Magento_InventoryApi::source",
+    "/V1/inventory/stocks": "Magento_InventoryApi::stock",
+    "/V1/inventory/stock-source-links": "Magento_InventoryApi::stock",
+    SALABLE_QTY_ROUTE: "Magento_InventoryApi::stock",
+    "/V1/taxRates/search": "Magento_Tax::manage_tax",
+    "/V1/taxClasses/search": "Magento_Tax::manage_tax",
+    "/V1/taxRules/search": "Magento_Tax::manage_tax",
+    "/V1/cmsPage/search": "Magento_Cms::page",
+    "/V1/cmsBlock/search": "Magento_Cms::block",
+    "/V1/returns": "Magento_Rma::magento_rma",
+    "/V1/company": "Magento_Company::index",
+    # Magento serves the directory anonymously; the sandbox asks for any valid credentials.
+    "/V1/directory/countries": "Magento_Backend::admin",
+    "/V1/directory/currency": "Magento_Backend::admin",
 }
 # Magento refuses these without any searchCriteria (docs/magento-rest.md).
-CRITERIA_REQUIRED = {"/V1/products"}
+CRITERIA_REQUIRED = {"/V1/products", "/V1/products/attributes"}
 
 
 class HttpError(Exception):
@@ -164,9 +219,13 @@ class SandboxServer:
         port: int = 0,
         *,
         tls: tuple[str, str] | None = None,
+        missing_modules: frozenset[str] = frozenset(),
     ) -> None:
-        """``tls``: a certificate and key file to serve HTTPS with."""
+        """``tls``: a certificate and key file to serve HTTPS with. ``missing_modules``: names
+        from ``MODULE_ROUTES`` the store does not have (Magento Open Source: Magento_Rma and
+        Magento_Company; MSI disabled: MSI)."""
         self.store = store or SandboxStore()
+        self.missing_routes = {r for m in missing_modules for r in MODULE_ROUTES[m]}
         self.auth = auth or SandboxAuth()
         self.behaviour = behaviour or SearchBehaviour()
         self.faults = FaultPlan()
@@ -227,8 +286,10 @@ class SandboxServer:
         store_code, route = match.group(1) or "default", match.group(2)
         if method == "POST" and route == "/V1/integration/admin/token":
             return self._admin_token(body)
+        if SALABLE_QTY.fullmatch(route):
+            route, params = SALABLE_QTY_ROUTE, {**params, "_channel": route.rsplit("/", 1)[1]}
         handler = self._routes().get(route)
-        if method != "GET" or handler is None:
+        if method != "GET" or handler is None or route in self.missing_routes:
             raise HttpError(404, "Request does not match any route.")
         try:
             self.auth.authenticate(method, url, headers, ACL_RESOURCES.get(route, ADMIN_ACL))
@@ -247,9 +308,11 @@ class SandboxServer:
         routes: dict[str, Callable[[str, dict[str, str], StoreView], Any]] = dict.fromkeys(
             SEARCH_ROUTES, self._search
         )
-        routes["/V1/store/websites"] = lambda *_: self.store.records("websites")
-        routes["/V1/store/storeViews"] = lambda *_: [_store_view(v) for v in STORE_VIEWS]
+        for route, stream in ARRAY_ROUTES.items():
+            routes[route] = lambda *_, stream=stream: self.store.records(stream)
+        routes["/V1/directory/currency"] = lambda *_: self.store.records("currencies")[0]
         routes["/V1/store/storeConfigs"] = self._store_configs
+        routes[SALABLE_QTY_ROUTE] = self._salable_quantities
         routes["/V1/stockItems/lowStock"] = self._low_stock
         return routes
 
@@ -327,6 +390,22 @@ class SandboxServer:
         self._sorted.move_to_end(key)
         return self._sorted[key]
 
+    def _salable_quantities(
+        self, route: str, params: dict[str, str], view: StoreView
+    ) -> dict[str, Any]:
+        """One website channel's salable quantities: a searchCriteria list of SKUs."""
+        channel = params.pop("_channel")
+        query = parse_query(params)
+        query = replace(
+            query, groups=(*query.groups, (Condition("sales_channel_code", channel, "eq"),))
+        )
+        page = self._page("salable_quantities", query, view, echo_criteria(query),
+                          named_only="fields" in params)  # fmt: skip
+        for item in page["items"]:  # the channel is in the path, not in the items
+            item.pop("sales_channel_type", None)
+            item.pop("sales_channel_code", None)
+        return page
+
     def _store_configs(self, route: str, params: dict[str, str], view: StoreView) -> list[Any]:
         codes = [v for k, v in params.items() if k.startswith("storeCodes")]
         configs = self.store.records("store_configs")
@@ -355,13 +434,6 @@ class SandboxServer:
         echo = {"qty": threshold, "page_size": query.page_size,
                 "current_page": query.current_page}  # fmt: skip
         return self._page("stock_items", query, view, echo, named_only="fields" in params)
-
-
-def _store_view(view: StoreView) -> dict[str, Any]:
-    return {
-        "id": view.id, "code": view.code, "name": view.name, "website_id": view.website_id,
-        "store_group_id": view.website_id, "is_active": 1,
-    }  # fmt: skip
 
 
 def _error_body(message: str, parameters: Any) -> bytes:

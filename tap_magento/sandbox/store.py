@@ -38,9 +38,33 @@ STORE_VIEWS = (
     StoreView(2, "fr", 1, "French Store View", "fr_FR"),
     StoreView(3, "b2b", 2, "B2B Store View", "en_GB"),
 )
+ADMIN_VIEW = StoreView(0, "admin", 0, "Admin", "en_US")
 WEBSITES = ((0, "admin", "Admin", 0), (1, "base", "Main Website", 1), (2, "b2b", "B2B Website", 2))
+STORE_GROUPS = (
+    (0, "default", "Default", 0, 0),
+    (1, "main_website_store", "Main Website Store", 1, 1),
+    (2, "b2b_store", "B2B Store", 2, 3),
+)
 SOURCES = ("default", "eu_warehouse")
+TAX_CLASSES = ((2, "Taxable Goods", "PRODUCT"), (3, "Retail Customer", "CUSTOMER"))
+STOCKS = ((1, "Default Stock", ("default",)), (2, "EU Stock", ("eu_warehouse", "default")))
 EAV = {"entity_id": "id"}
+# Lists whose records say ``id`` for a column named otherwise (their tables' keys).
+TABLE_KEYS = {
+    "carts": {"entity_id": "id"}, "companies": {"entity_id": "id"},
+    "tax_rates": {"tax_calculation_rate_id": "id"}, "tax_rules": {"tax_calculation_rule_id": "id"},
+    "cms_pages": {"page_id": "id"}, "cms_blocks": {"block_id": "id"},
+}  # fmt: skip
+# (attribute_code, frontend_input, backend_type): the product attributes the store has.
+PRODUCT_ATTRIBUTES = (
+    ("name", "text", "varchar"), ("sku", "text", "static"), ("price", "price", "decimal"),
+    ("status", "boolean", "int"), ("color", "select", "int"), ("size", "select", "int"),
+    ("material", "multiselect", "varchar"), ("description", "textarea", "text"),
+    ("news_from_date", "date", "datetime"), ("weight", "weight", "decimal"),
+    ("featured", "boolean", "int"), ("cost", "price", "decimal"),
+)  # fmt: skip
+COUNTRIES = (("US", "USA", "United States"), ("FR", "FRA", "France"), ("DE", "DEU", "Germany"),
+             ("GB", "GBR", "United Kingdom"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -139,6 +163,13 @@ class SandboxStore:
                 row["updated_at"] = to_magento(moment)
             return row
 
+    def add_store_view(self, view: StoreView) -> None:
+        """A store view created in the admin: it answers at its code, and is listed."""
+        with self.lock:
+            self.views[view.code] = view
+            self.collections["store_views"].add(_store_view(view))
+            self.collections["store_configs"].add(_store_config(view))
+
     def break_record(self, stream: str, key: Any, how: Unreadable | None = None) -> None:
         """Make a record unrenderable, like an order whose product was deleted."""
         with self.lock:
@@ -196,8 +227,142 @@ class _Generator:
                 source_items.add(self._source_item(pid, source))
             stock_items.add(self._stock_item(pid))
         configs = add("store_configs", lambda r: r["id"])
+        views = add("store_views", lambda r: r["id"])
+        views.add(_store_view(ADMIN_VIEW))
         for view in STORE_VIEWS:
             configs.add(_store_config(view))
+            views.add(_store_view(view))
+        self._sales_extras(orders)
+        self._reference_data()
+        self._content()
+
+    def _sales_extras(self, orders: Collection) -> None:
+        """Shipments, order lines, payment transactions, carts and returns."""
+        add = self._collection
+        shipments = add("shipments", lambda r: r["entity_id"])
+        items = add("order_items", lambda r: r["item_id"])
+        transactions = add("transactions", lambda r: r["transaction_id"])
+        returns = add("returns", lambda r: r["entity_id"])
+        for order in list(orders.rows.values()):
+            oid = order["entity_id"]
+            for line in _order_lines(order):
+                items.add(line)
+            if self.rng.random() < 0.5:
+                shipment = self._sales_document(len(shipments.rows) + 1, order)
+                del shipment["grand_total"], shipment["base_grand_total"]  # not a shipment's
+                shipments.add({**shipment, "total_qty": 1})
+            if self.rng.random() < 0.6:
+                tid = len(transactions.rows) + 1
+                transactions.add({
+                    "transaction_id": tid, "order_id": oid, "payment_id": oid,
+                    "txn_id": f"TXN-{tid:08d}", "txn_type": "capture", "is_closed": 1,
+                    "created_at": order["created_at"],
+                })  # fmt: skip
+            if self.rng.random() < 0.05:
+                rid = len(returns.rows) + 1
+                returns.add({
+                    "entity_id": rid, "increment_id": f"{300000000 + rid}", "order_id": oid,
+                    "order_increment_id": order["increment_id"], "store_id": order["store_id"],
+                    "customer_id": order["customer_id"], "status": "pending",
+                    "date_requested": order["updated_at"],
+                })  # fmt: skip
+        carts = add("carts", lambda r: r["id"], aliases=TABLE_KEYS["carts"])
+        for cart_id in range(1, self.store.size.customers + 1):
+            created, updated = self._moments()
+            carts.add({
+                "id": cart_id, "created_at": created, "updated_at": updated,
+                "is_active": self.rng.random() < 0.7, "items_count": self.rng.randrange(1, 5),
+                "store_id": 1,
+            })  # fmt: skip
+
+    def _reference_data(self) -> None:
+        """Customer groups, store groups, attributes and sets, MSI, taxes, directory data."""
+        add = self._collection
+        groups = add("customer_groups", lambda r: r["id"])
+        for gid, code in enumerate(("NOT LOGGED IN", "General", "Wholesale", "Retailer")):
+            groups.add({"id": gid, "code": code, "tax_class_id": 3, "tax_class_name": "Retail"})
+        store_groups = add("store_groups", lambda r: r["id"])
+        for gid, code, name, website_id, root in STORE_GROUPS:
+            store_groups.add({"id": gid, "code": code, "name": name, "website_id": website_id,
+                              "root_category_id": root, "default_store_id": gid})  # fmt: skip
+        attributes = add("product_attributes", lambda r: r["attribute_id"])
+        for aid, (code, frontend, backend) in enumerate(PRODUCT_ATTRIBUTES, start=70):
+            options = [{"label": f"{code} {n}", "value": str(n)} for n in range(1, 4)] if (
+                frontend in {"select", "multiselect"}) else []  # fmt: skip
+            attributes.add({
+                "attribute_id": aid, "attribute_code": code, "frontend_input": frontend,
+                "backend_type": backend, "default_frontend_label": code.title(),
+                "options": options, "is_required": code in {"name", "sku", "price"},
+            })  # fmt: skip
+        sets = add("attribute_sets", lambda r: r["attribute_set_id"])
+        for set_id, name in ((4, "Default"), (9, "Clothing"), (10, "Gear")):
+            sets.add({"attribute_set_id": set_id, "attribute_set_name": name,
+                      "sort_order": set_id, "entity_type_id": 4})  # fmt: skip
+        self._inventory()
+        rates = add("tax_rates", lambda r: r["id"], aliases=TABLE_KEYS["tax_rates"])
+        for rid, (country, _, _) in enumerate(COUNTRIES, start=1):
+            rates.add({"id": rid, "code": f"{country}-*-Rate", "tax_country_id": country,
+                       "tax_postcode": "*", "rate": 5.0 + rid})  # fmt: skip
+        classes = add("tax_classes", lambda r: r["class_id"])
+        for cid, name, kind in (
+            (2, "Taxable Goods", "PRODUCT"),
+            (3, "Retail Customer", "CUSTOMER"),
+        ):
+            classes.add({"class_id": cid, "class_name": name, "class_type": kind})
+        rules = add("tax_rules", lambda r: r["id"], aliases=TABLE_KEYS["tax_rules"])
+        rules.add({"id": 1, "code": "Retail", "priority": 0, "position": 0,
+                   "customer_tax_class_ids": [3], "product_tax_class_ids": [2],
+                   "tax_rate_ids": list(rates.rows), "calculate_subtotal": False})  # fmt: skip
+        countries = add("countries", lambda r: r["id"])
+        for code, code3, name in COUNTRIES:
+            countries.add({"id": code, "two_letter_abbreviation": code,
+                           "three_letter_abbreviation": code3, "full_name_locale": name,
+                           "full_name_english": name, "available_regions": []})  # fmt: skip
+        currencies = add("currencies", lambda r: r["base_currency_code"])
+        currencies.add({
+            "base_currency_code": "USD", "base_currency_symbol": "$",
+            "default_display_currency_code": "USD", "default_display_currency_symbol": "$",
+            "available_currency_codes": ["USD", "EUR", "GBP"],
+            "exchange_rates": [{"currency_to": "EUR", "rate": 0.92},
+                               {"currency_to": "GBP", "rate": 0.79}],
+        })  # fmt: skip
+        companies = add("companies", lambda r: r["id"], aliases=TABLE_KEYS["companies"])
+        for company_id in range(1, 6):
+            companies.add({"id": company_id, "company_name": f"Company {company_id}",
+                           "company_email": f"buyer{company_id}@example.com", "status": 1,
+                           "super_user_id": company_id, "customer_group_id": 2})  # fmt: skip
+
+    def _inventory(self) -> None:
+        """MSI: sources, stocks, their links, and salable quantities per website channel."""
+        add = self._collection
+        sources = add("inventory_sources", lambda r: r["source_code"])
+        for code in SOURCES:
+            sources.add({"source_code": code, "name": code.replace("_", " ").title(),
+                         "enabled": True, "country_id": "US"})  # fmt: skip
+        stocks = add("inventory_stocks", lambda r: r["stock_id"])
+        links = add("stock_source_links", lambda r: (r["stock_id"], r["source_code"]))
+        for stock_id, name, linked in STOCKS:
+            stocks.add({"stock_id": stock_id, "name": name})
+            for priority, code in enumerate(linked, start=1):
+                links.add({"stock_id": stock_id, "source_code": code, "priority": priority})
+        salable = add("salable_quantities", lambda r: (r["sku"], r["sales_channel_code"]))
+        for _, code, _, _ in WEBSITES[1:]:
+            for pid in range(1, self.store.size.products + 1):
+                qty = float(self.rng.randrange(0, 100))
+                channel = {"sales_channel_type": "website", "sales_channel_code": code}
+                salable.add({"sku": f"SKU-{pid:06d}", "qty": qty, "is_salable": qty > 0, **channel})
+
+    def _content(self) -> None:
+        """CMS pages and blocks, stamped with creation_time and update_time."""
+        for stream, count in (("cms_pages", 12), ("cms_blocks", 8)):
+            collection = self._collection(stream, lambda r: r["id"], aliases=TABLE_KEYS[stream])
+            for cms_id in range(1, count + 1):
+                created, updated = self._moments()
+                collection.add({
+                    "id": cms_id, "identifier": f"{stream[4:-1]}-{cms_id}",
+                    "title": f"{stream[4:-1].title()} {cms_id}", "active": True,
+                    "creation_time": created, "update_time": updated,
+                })  # fmt: skip
 
     def _collection(self, stream: str, key: Callable[[Row], Any], **kwargs: Any) -> Collection:
         collection = Collection(stream, key, lean=self.store.lean, **kwargs)
@@ -329,6 +494,30 @@ def _order_items(record: Row, view: StoreView) -> None:
             "product_type": "simple",
         }
     )
+
+
+def _order_lines(order: Row) -> list[Row]:
+    """An order's lines: the one the order renders, and for every fifth order a configurable
+    product's parent line with its child line (``parent_item_id``)."""
+    oid = order["entity_id"]
+    product_id = oid * 7919 % 1000 + 1
+    common = {"order_id": oid, "created_at": order["created_at"],
+              "updated_at": order["updated_at"], "store_id": order["store_id"]}  # fmt: skip
+    lines = [{"item_id": oid * 10, "product_id": product_id, "sku": f"SKU-{product_id:06d}",
+              "product_type": "simple", "qty_ordered": 1, "price": order["grand_total"],
+              "parent_item_id": None, **common}]  # fmt: skip
+    if oid % 5 == 0:
+        parent = {"item_id": oid * 10 + 1, "product_id": product_id + 1000,
+                  "sku": f"CONF-{product_id:06d}", "product_type": "configurable",
+                  "qty_ordered": 1, "price": 0.0, "parent_item_id": None, **common}  # fmt: skip
+        child = {**lines[0], "item_id": oid * 10 + 2, "price": 0.0, "parent_item_id": oid * 10 + 1}
+        lines += [parent, child]
+    return lines
+
+
+def _store_view(view: StoreView) -> Row:
+    return {"id": view.id, "code": view.code, "name": view.name, "website_id": view.website_id,
+            "store_group_id": view.website_id, "is_active": 1}  # fmt: skip
 
 
 def _store_config(view: StoreView) -> Row:
