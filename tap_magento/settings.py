@@ -25,8 +25,9 @@ from tap_magento.errors import config_error
 # Magento refuses bigger pages when input limits are on (maximum 300 by default); without
 # them, a page of thousands of full orders takes minutes for the store to render.
 MAX_PAGE_SIZE = 10_000
-# Magento's own rule for a store code: a letter, then letters, digits or underscores.
-STORE_CODE = "^[A-Za-z][A-Za-z0-9_]*$"
+# Magento's own rule for a store code: a letter, then letters, digits or underscores; or "*",
+# every active store view.
+STORE_CODE = r"^(\*|[A-Za-z][A-Za-z0-9_]*)$"
 ONE_LINE = r"^[^\r\n]+$"  # a header value: no line breaks
 # A date (midnight UTC), or a date and time with an optional offset (UTC without one).
 DATE_OR_DATE_TIME = (
@@ -165,7 +166,8 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         title="Store view codes",
         description="Store views to read store-scoped streams (products, store_configs) "
         "for; products come once per store view with that view's attribute values. Codes "
-        "as under Stores > All Stores: a letter, then letters, digits or underscores.",
+        "as under Stores > All Stores (a letter, then letters, digits or underscores), or "
+        '["*"]: every active store view, listed at the start of each run.',
     ),
     th.Property(
         "stock_items_max_qty",
@@ -210,9 +212,9 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         th.BooleanType,
         default=True,
         title="Emit ACTIVATE_VERSION messages",
-        description="Full-table streams (sales_rules, coupons, websites, source_items, "
-        "stock_items, store_configs) start with ACTIVATE_VERSION, so a target can delete "
-        "or mark rows that disappeared from the store.",
+        description="Full-table streams (those without a timestamp to follow: sales_rules, "
+        "coupons, websites, taxes, MSI sources and stock, ...) start with ACTIVATE_VERSION, "
+        "so a target can delete or mark rows that disappeared from the store.",
     ),
     th.Property(
         "log_request_metrics",
@@ -293,7 +295,7 @@ def check_credentials(config: Mapping[str, Any]) -> None:
 PATTERN_HINTS = {
     "start_date": DATE_FORMS,
     "end_date": DATE_FORMS,
-    "store_codes": "a store view code: a letter, then letters, digits or underscores",
+    "store_codes": 'a store view code (a letter, then letters, digits or underscores) or "*"',
     "user_agent": "one line of text",
 }
 

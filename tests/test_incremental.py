@@ -9,7 +9,7 @@ import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.sandbox.server import Fault, SandboxServer
-from tests.support import bearer_config, magento_to_rfc3339, sync
+from tests.support import STREAMS, bearer_config, magento_to_rfc3339, sync
 
 INCREMENTAL = ["orders", "customers", "invoices", "credit_memos", "categories", "products"]
 # After every generated record, before the run: a change the next run must pick up.
@@ -21,14 +21,16 @@ LATER = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours
 DEFAULT_LOOKBACK = datetime.timedelta(seconds=120)
 
 
-def _at_bookmark(server: SandboxServer, stream: str, bookmark: str, key: str) -> set:
+def _at_bookmark(
+    server: SandboxServer, stream: str, bookmark: str, key: str, stamp: str = "updated_at"
+) -> set:
     """Records from the bookmark less the default lookback up to it: re-read on purpose."""
     latest = datetime.datetime.fromisoformat(bookmark)
     return {
         r[key]
         for r in server.store.records(stream)
         if latest - DEFAULT_LOOKBACK
-        <= datetime.datetime.fromisoformat(magento_to_rfc3339(r["updated_at"]))
+        <= datetime.datetime.fromisoformat(magento_to_rfc3339(r[stamp]))
         <= latest
     }
 
@@ -188,3 +190,37 @@ def test_a_store_that_ignores_the_sort_order_stops_the_sync(server: SandboxServe
     server.faults.add(Fault(path="/V1/orders", status=200, body=json.dumps(unsorted)))
     with pytest.raises(FatalAPIError, match="ignores sortOrders"):
         sync(bearer_config(server), streams=["orders"])
+
+
+# The streams added after the first twelve: a changed record (or, for records written once, a
+# new one) is what the second run reads, besides those inside the lookback.
+CHANGED = {"shipments": 3, "order_items": 70, "carts": 9, "cms_pages": 2, "cms_blocks": 4}
+ADDED = {
+    "transactions": {"transaction_id": 90_001, "order_id": 5, "payment_id": 5,
+                     "txn_id": "TXN-NEW", "txn_type": "refund", "is_closed": 1},
+    "returns": {"entity_id": 90_001, "increment_id": "399999999", "order_id": 5,
+                "status": "pending"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("stream", [*CHANGED, *ADDED])
+def test_a_second_run_of_every_new_incremental_stream_reads_what_changed(server, stream) -> None:
+    (key,), stamp = STREAMS[stream]
+    config = bearer_config(server)
+    first = sync(config, streams=[stream])
+    assert len(first.records[stream]) == len(server.store.records(stream))
+    state = first.final_state
+    bookmark = _bookmark(state, stream)
+    assert state["bookmarks"][stream]["replication_key"] == stamp
+
+    if stream in CHANGED:
+        server.store.touch(stream, CHANGED[stream], when=LATER)
+        changed = CHANGED[stream]
+    else:
+        server.store.add(stream, {**ADDED[stream], stamp: LATER.strftime("%Y-%m-%d %H:%M:%S")})
+        changed = ADDED[stream][key]
+    second = sync(config, state=state, streams=[stream])
+
+    emitted = [r[key] for r in second.records[stream]]
+    assert sorted(emitted) == sorted({changed} | _at_bookmark(server, stream, bookmark, key, stamp))
+    assert _bookmark(second.final_state, stream) == LATER.isoformat()

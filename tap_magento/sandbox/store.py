@@ -100,6 +100,7 @@ class Collection:
     # filter and sort on their table's ``entity_id`` column.
     aliases: dict[str, str] = field(default_factory=dict)
     lean: bool = False  # records hold only the row's own fields: for very large test stores
+    stamp: str = "updated_at"  # the timestamp a change moves (CMS: update_time)
     unreadable: dict[Any, Unreadable] = field(default_factory=dict)
 
     def add(self, row: Row) -> None:
@@ -159,9 +160,14 @@ class SandboxStore:
             collection.version += 1
             row = collection.rows[key]
             row.update(changes)
-            if "updated_at" in row:
-                row["updated_at"] = to_magento(moment)
+            if collection.stamp in row:
+                row[collection.stamp] = to_magento(moment)
             return row
+
+    def add(self, stream: str, row: Row) -> None:
+        """A new record, as a new payment transaction or a new return request is."""
+        with self.lock:
+            self.collections[stream].add(row)
 
     def add_store_view(self, view: StoreView) -> None:
         """A store view created in the admin: it answers at its code, and is listed."""
@@ -241,8 +247,8 @@ class _Generator:
         add = self._collection
         shipments = add("shipments", lambda r: r["entity_id"])
         items = add("order_items", lambda r: r["item_id"])
-        transactions = add("transactions", lambda r: r["transaction_id"])
-        returns = add("returns", lambda r: r["entity_id"])
+        transactions = add("transactions", lambda r: r["transaction_id"], stamp="created_at")
+        returns = add("returns", lambda r: r["entity_id"], stamp="date_requested")
         for order in list(orders.rows.values()):
             oid = order["entity_id"]
             for line in _order_lines(order):
@@ -355,7 +361,9 @@ class _Generator:
     def _content(self) -> None:
         """CMS pages and blocks, stamped with creation_time and update_time."""
         for stream, count in (("cms_pages", 12), ("cms_blocks", 8)):
-            collection = self._collection(stream, lambda r: r["id"], aliases=TABLE_KEYS[stream])
+            collection = self._collection(
+                stream, lambda r: r["id"], aliases=TABLE_KEYS[stream], stamp="update_time"
+            )
             for cms_id in range(1, count + 1):
                 created, updated = self._moments()
                 collection.add({
