@@ -163,9 +163,13 @@ def make_server(
     size: StoreSize = SMALL,
     behaviour: SearchBehaviour | None = None,
     policy: AuthPolicy | None = None,
+    missing_modules: frozenset[str] = frozenset(),
 ) -> SandboxServer:
     return SandboxServer(
-        SandboxStore(size), auth=SandboxAuth(policy=policy or AuthPolicy()), behaviour=behaviour
+        SandboxStore(size),
+        auth=SandboxAuth(policy=policy or AuthPolicy()),
+        behaviour=behaviour,
+        missing_modules=missing_modules,
     )
 
 
