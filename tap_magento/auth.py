@@ -1,4 +1,4 @@
-"""The three ways into a Magento store, as ``requests`` auth objects the SDK can apply."""
+"""The four ways into a Magento store, as ``requests`` auth objects the SDK can apply."""
 
 from __future__ import annotations
 
@@ -41,25 +41,28 @@ class BearerToken(AuthBase):
         return f"{type(self).__name__}(<redacted>)"
 
 
-class AdminToken(AuthBase):
-    """An admin user's token from ``POST /V1/integration/admin/token``, renewed on 401.
+class RenewedToken(AuthBase):
+    """A Bearer token the tap fetches itself, fetched again when the store answers 401.
 
-    Admin tokens expire (4 hours by default), so a long sync outlives its token. On a 401 the
-    token is fetched again and the request re-sent once, in the same way ``requests`` handles
-    digest auth: a response hook that re-sends on the same connection.
+    Tokens expire (admin tokens after 4 hours by default, IMS tokens after about 24), so a long
+    sync outlives its token. On a 401 the token is fetched again and the request re-sent once,
+    in the same way ``requests`` handles digest auth: a response hook that re-sends on the same
+    connection. Subclasses say how a token is fetched, and what else each request carries.
     """
 
-    method = "admin username and password (admin token)"
+    method = "a renewed token"
 
-    def __init__(
-        self, rest_url: str, username: str, password: str, timeout: float, user_agent: str
-    ) -> None:
-        self._login_url = rest_url + LOGIN_PATH
-        self._credentials = {"username": username, "password": password}
+    def __init__(self, timeout: float, user_agent: str) -> None:
         self._timeout = timeout
         self._user_agent = user_agent
         self._token: str | None = None
         self.logins = 0
+
+    def fetch_token(self) -> str:
+        raise NotImplementedError
+
+    def extra_headers(self) -> dict[str, str]:
+        return {}
 
     @override
     def __repr__(self) -> str:
@@ -68,6 +71,7 @@ class AdminToken(AuthBase):
     @override
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self._current_token()}"
+        request.headers.update(self.extra_headers())
         hooks = request.hooks["response"]
         if self._renew_on_401 not in hooks:  # the SDK applies auth twice per request
             hooks.append(self._renew_on_401)
@@ -77,6 +81,12 @@ class AdminToken(AuthBase):
         if self._token is None:
             self._token = self._login()
         return self._token
+
+    def _login(self) -> str:
+        self.logins += 1
+        token = self.fetch_token()
+        protect(token)
+        return token
 
     def _renew_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         # Only the first response reaches this hook: the re-sent request below goes straight
@@ -95,20 +105,36 @@ class AdminToken(AuthBase):
         new_response.request = retry
         return new_response
 
-    def _login(self) -> str:
-        self.logins += 1
+    def _post(self, url: str, what: str, **kwargs: Any) -> requests.Response:
         try:
-            response = requests.post(
-                self._login_url,
-                json=self._credentials,
+            return requests.post(
+                url,
                 timeout=self._timeout,
                 headers={"User-Agent": self._user_agent, "Accept": "application/json"},
+                **kwargs,
             )
         except requests.exceptions.SSLError as exc:
             raise FatalAPIError(tls_message(exc)) from None
         except requests.RequestException as exc:
-            msg = f"Could not reach {self._login_url} to get an admin token: {network_reason(exc)}"
+            msg = f"Could not reach {url} to get {what}: {network_reason(exc)}"
             raise FatalAPIError(msg) from None
+
+
+class AdminToken(RenewedToken):
+    """An admin user's token from ``POST /V1/integration/admin/token``."""
+
+    method = "admin username and password (admin token)"
+
+    def __init__(
+        self, rest_url: str, username: str, password: str, timeout: float, user_agent: str
+    ) -> None:
+        super().__init__(timeout, user_agent)
+        self._login_url = rest_url + LOGIN_PATH
+        self._credentials = {"username": username, "password": password}
+
+    @override
+    def fetch_token(self) -> str:
+        response = self._post(self._login_url, "an admin token", json=self._credentials)
         message = store_message(response)
         if response.status_code == 401 and "2fa" in message.lower():
             msg = (
@@ -130,8 +156,53 @@ class AdminToken(AuthBase):
         if not isinstance(token, str) or not token:
             msg = f"{self._login_url} did not answer with a token (is this a Magento store?)"
             raise FatalAPIError(msg)
-        protect(token)
         return token
+
+
+class ImsToken(RenewedToken):
+    """Adobe IMS OAuth 2 server-to-server credentials (Adobe Commerce as a Cloud Service).
+
+    A ``client_credentials`` token from ``ims_token_url``; every request also carries the
+    client id as ``x-api-key`` and the organization as ``x-gw-ims-org-id``.
+    """
+
+    method = "Adobe IMS OAuth 2 server-to-server credentials"
+
+    def __init__(self, config: Mapping[str, Any], timeout: float, user_agent: str) -> None:
+        super().__init__(timeout, user_agent)
+        self._token_url = str(config["ims_token_url"])
+        self._client_id = str(config["ims_client_id"])
+        self._form = {
+            "grant_type": "client_credentials",
+            "client_id": self._client_id,
+            "client_secret": str(config["ims_client_secret"]),
+            "scope": ",".join(config["ims_scopes"]),
+        }
+        self._org_id = str(config["ims_org_id"])
+
+    @override
+    def extra_headers(self) -> dict[str, str]:
+        return {"x-api-key": self._client_id, "x-gw-ims-org-id": self._org_id}
+
+    @override
+    def fetch_token(self) -> str:
+        response = self._post(self._token_url, "an Adobe IMS token", data=self._form)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        body = body if isinstance(body, dict) else {}
+        token = body.get("access_token")
+        if response.status_code == 200 and isinstance(token, str) and token:
+            return token
+        error = body.get("error") or f"status {response.status_code}"
+        description = body.get("error_description") or response.text[:200].strip()
+        msg = (
+            f"Adobe IMS refused the token request ({error}: {description}): check "
+            "ims_client_id, ims_client_secret and ims_scopes against the project's OAuth "
+            "server-to-server credential in the Adobe Developer Console."
+        )
+        raise FatalAPIError(msg)
 
 
 def oauth1(config: Mapping[str, Any]) -> OAuth1:
@@ -158,6 +229,8 @@ def authenticator_for(
 
     ``settings.check_credentials`` has made sure there is exactly one, and it is complete.
     """
+    if config.get("ims_client_id"):
+        return ImsToken(config, timeout, user_agent)
     if config.get("consumer_key"):
         return oauth1(config)  # type: ignore[no-any-return]
     if config.get("access_token"):

@@ -20,11 +20,15 @@ from tap_magento.retry import RetryPolicy
 
 SANDBOX = "sandbox"  # store_url that starts the bundled sandbox store (the CLI does)
 SECRET_SETTINGS = ("access_token", "access_token_secret", "consumer_key", "consumer_secret",
-                   "password")  # fmt: skip
+                   "password", "ims_client_secret")  # fmt: skip
 
 
-def rest_url(store_url: str) -> str:
-    """``https://shop.example.com[/][rest][/]`` -> ``https://shop.example.com/rest``."""
+def rest_url(store_url: str, *, tenant: bool = False) -> str:
+    """``https://shop.example.com[/][rest][/]`` -> ``https://shop.example.com/rest``.
+
+    ``tenant``: Adobe Commerce as a Cloud Service, whose REST base is the tenant URL itself
+    (``https://<region>.api.commerce.adobe.com/<tenant-id>``, routes ``/V1/...`` under it).
+    """
     parts = urlsplit(store_url.strip())
     if "@" in parts.netloc:
         protect(parts.password)
@@ -40,6 +44,8 @@ def rest_url(store_url: str) -> str:
         )
         raise config_error(msg)
     path = parts.path.rstrip("/")
+    if tenant:
+        return f"{parts.scheme}://{parts.netloc}{path}"
     path = path.removesuffix("/rest")
     return f"{parts.scheme}://{parts.netloc}{path}/rest"
 
@@ -85,7 +91,8 @@ class MagentoConnection:
 
     def __init__(self, config: Mapping[str, Any], logger: logging.Logger) -> None:
         protect(*(str(config.get(name) or "") for name in SECRET_SETTINGS))
-        self.rest_url = rest_url(str(config.get("store_url", "")))
+        tenant = bool(config.get("ims_client_id"))
+        self.rest_url = rest_url(str(config.get("store_url", "")), tenant=tenant)
         # The SDK fills in every setting's default before we get here.
         self.timeout = float(config["request_timeout"])
         self.user_agent = str(config["user_agent"])

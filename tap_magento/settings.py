@@ -33,6 +33,9 @@ ONE_LINE = r"^[^\r\n]+$"  # a header value: no line breaks
 DATE_OR_DATE_TIME = (
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$"
 )
+IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
+IMS_SCOPES = ("AdobeID", "openid", "adobeio_api", "additional_info.projectedProductContext",
+              "commerce.accs")  # fmt: skip
 DATE_FORMS = "a date (2024-01-01) or an RFC 3339 date-time (2024-01-01T00:00:00Z)"
 
 CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
@@ -88,6 +91,44 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         secret=True,
         title="Admin password",
         description="Admin user password (with username).",
+    ),
+    th.Property(
+        "ims_client_id",
+        th.StringType(min_length=1),
+        title="Adobe IMS client ID",
+        description="Adobe Commerce as a Cloud Service: the client ID of the project's OAuth "
+        "server-to-server credential (Adobe Developer Console). With ims_client_secret and "
+        "ims_org_id, store_url is the tenant's REST URL, "
+        "https://<region>.api.commerce.adobe.com/<tenant-id>.",
+    ),
+    th.Property(
+        "ims_client_secret",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Adobe IMS client secret",
+        description="The OAuth server-to-server credential's client secret.",
+    ),
+    th.Property(
+        "ims_org_id",
+        th.StringType(min_length=1),
+        title="Adobe IMS organization ID",
+        description="The Adobe organization ID (...@AdobeOrg), sent as x-gw-ims-org-id.",
+    ),
+    th.Property(
+        "ims_scopes",
+        th.CustomType(
+            {"type": ["array", "null"], "items": {"type": "string", "minLength": 1}, "minItems": 1}
+        ),
+        default=list(IMS_SCOPES),
+        title="Adobe IMS scopes",
+        description="Scopes asked for with the IMS token; commerce.accs is the one Commerce needs.",
+    ),
+    th.Property(
+        "ims_token_url",
+        th.StringType(pattern=r"^https?://[^\s/]+"),
+        default=IMS_TOKEN_URL,
+        title="Adobe IMS token URL",
+        description="Where client_credentials tokens are asked for (Adobe IMS's token endpoint).",
     ),
     th.Property(
         "start_date",
@@ -253,41 +294,35 @@ def check_settings(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None
 
 def check_credentials(config: Mapping[str, Any]) -> None:
     """Exactly one way to authenticate, complete (the store is the judge of the values)."""
-    oauth = [n for n in ("consumer_key", "consumer_secret", "access_token_secret") if config.get(n)]
-    admin = [n for n in ("username", "password") if config.get(n)]
-    if oauth and admin:
-        msg = (
-            f"Two ways to authenticate are set ({', '.join(oauth)} for OAuth 1.0a; "
-            f"{', '.join(admin)} for an admin user): keep one."
-        )
+    ways = {
+        "OAuth 1.0a": ("consumer_key", "consumer_secret", "access_token", "access_token_secret"),
+        "Adobe IMS": ("ims_client_id", "ims_client_secret", "ims_org_id"),
+        "an admin user": ("username", "password"),
+    }
+    chosen = {way: [n for n in names if config.get(n)] for way, names in ways.items()}
+    # access_token belongs to OAuth 1.0a only beside the other OAuth settings.
+    if chosen["OAuth 1.0a"] == ["access_token"]:
+        chosen["an integration"] = chosen.pop("OAuth 1.0a")
+    chosen = {way: names for way, names in chosen.items() if names}
+    if len(chosen) > 1:
+        listed = "; ".join(f"{', '.join(names)} for {way}" for way, names in chosen.items())
+        msg = f"Two ways to authenticate are set ({listed}): keep one."
         raise config_error(msg)
-    if config.get("access_token") and admin:
-        msg = (
-            f"Two ways to authenticate are set (access_token for an integration; "
-            f"{', '.join(admin)} for an admin user): keep one."
-        )
-        raise config_error(msg)
-    if oauth:
-        missing = [
-            n
-            for n in ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
-            if not config.get(n)
-        ]
-        if missing:
-            msg = (
-                f"OAuth 1.0a needs consumer_key, consumer_secret, access_token and "
-                f"access_token_secret; {', '.join(missing)} missing."
-            )
-            raise config_error(msg)
-    if len(admin) == 1:
-        other = "password" if admin == ["username"] else "username"
-        msg = f"{admin[0]} is set without {other}: an admin login needs both."
-        raise config_error(msg)
-    if not (oauth or admin or config.get("access_token")):
+    if not chosen:
         msg = (
             "No credentials: set access_token, or username and password, or consumer_key, "
-            "consumer_secret, access_token and access_token_secret."
+            "consumer_secret, access_token and access_token_secret, or ims_client_id, "
+            "ims_client_secret and ims_org_id."
         )
+        raise config_error(msg)
+    ((way, names),) = chosen.items()
+    missing = [n for n in ways.get(way, ()) if n not in names]
+    if way == "an admin user" and missing:
+        msg = f"{names[0]} is set without {missing[0]}: an admin login needs both."
+        raise config_error(msg)
+    if missing:
+        needed = ", ".join(ways[way][:-1]) + f" and {ways[way][-1]}"
+        msg = f"{way} needs {needed}; {', '.join(missing)} missing."
         raise config_error(msg)
 
 

@@ -164,12 +164,14 @@ def make_server(
     behaviour: SearchBehaviour | None = None,
     policy: AuthPolicy | None = None,
     missing_modules: frozenset[str] = frozenset(),
+    tenant_id: str | None = None,
 ) -> SandboxServer:
     return SandboxServer(
         SandboxStore(size),
         auth=SandboxAuth(policy=policy or AuthPolicy()),
         behaviour=behaviour,
         missing_modules=missing_modules,
+        tenant_id=tenant_id,
     )
 
 
@@ -195,6 +197,19 @@ def admin_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
         "store_url": server.url,
         "username": creds.username,
         "password": creds.password,
+        **extra,
+    }
+
+
+def ims_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
+    """Adobe Commerce as a Cloud Service: the tenant URL and IMS server-to-server credentials."""
+    creds = server.auth.credentials
+    return {
+        "store_url": f"{server.url}/{server.tenant_id}",
+        "ims_client_id": creds.ims_client_id,
+        "ims_client_secret": creds.ims_client_secret,
+        "ims_org_id": creds.ims_org_id,
+        "ims_token_url": server.ims_token_url,
         **extra,
     }
 

@@ -1,4 +1,5 @@
-"""The sandbox's three ways in: integration token as Bearer, admin token, OAuth 1.0a signatures."""
+"""The sandbox's four ways in: integration token as Bearer, admin token, OAuth 1.0a signatures,
+and Adobe IMS tokens (Adobe Commerce as a Cloud Service)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ class Credentials:
     access_token_secret: str = "sandboxtokensecret00000000000001"
     username: str = "admin"
     password: str = "sandbox-admin-123"
+    # Adobe IMS server-to-server (OAuth 2 client credentials) for the cloud-service mode.
+    ims_client_id: str = "sandboximsclientid000000000000001"
+    ims_client_secret: str = "p8e-sandbox-ims-client-secret-0001"
+    ims_org_id: str = "SANDBOXORG0000000000001@AdobeOrg"
 
 
 @dataclass
@@ -46,6 +51,7 @@ class AuthPolicy:
     two_factor_required: bool = False
     # ACL resources the integration (and the admin user's role) may use; None: all of them.
     granted_resources: frozenset[str] | None = None
+    ims_token_max_uses: int | None = None  # expire IMS tokens after N requests (for tests)
 
 
 @dataclass
@@ -61,7 +67,8 @@ class SandboxAuth:
     _admin_tokens: dict[str, _AdminToken] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     logins: int = 0
-    issued_tokens: list[str] = field(default_factory=list)  # every admin token handed out
+    issued_tokens: list[str] = field(default_factory=list)  # every token handed out
+    ims_logins: int = 0
 
     def __post_init__(self) -> None:
         self._validator = _Validator(self.credentials)
@@ -85,6 +92,26 @@ class SandboxAuth:
                 self.policy.admin_token_max_uses,
             )
         return token
+
+    def ims_token(self, form: Mapping[str, str]) -> dict[str, Any]:
+        """Adobe IMS ``POST /ims/token/v3`` with ``grant_type=client_credentials``."""
+        creds = self.credentials
+        if form.get("grant_type") != "client_credentials":
+            raise ImsError("unsupported_grant_type", "grant_type must be client_credentials")
+        if form.get("client_id") != creds.ims_client_id:
+            raise ImsError("invalid_client", "invalid client_id parameter")
+        if form.get("client_secret") != creds.ims_client_secret:
+            raise ImsError("invalid_client", "invalid client_secret parameter")
+        if "commerce.accs" not in (form.get("scope") or "").split(","):
+            raise ImsError("invalid_scope", "scope commerce.accs is required")
+        token = "eyJ" + secrets.token_hex(24)
+        with self._lock:
+            self.ims_logins += 1
+            self.issued_tokens.append(token)
+            self._admin_tokens[token] = _AdminToken(
+                time.monotonic() + 86399, self.policy.ims_token_max_uses
+            )
+        return {"access_token": token, "token_type": "bearer", "expires_in": 86399}
 
     def authenticate(
         self, method: str, url: str, headers: Mapping[str, str], resource: str = ADMIN_ACL
@@ -126,6 +153,15 @@ class SandboxAuth:
             raise AuthError("The nonce is already being used by the consumer with ID %1", ["1"])
         if not valid:
             raise AuthError("The signature is invalid. Verify and try again.")
+
+
+class ImsError(Exception):
+    """An IMS token request Adobe answers with 400 or 401 and an OAuth 2 error body."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.status = 401 if error == "invalid_client" else 400
+        self.body = {"error": error, "error_description": description}
 
 
 def _not_authorized(resource: str) -> AuthError:

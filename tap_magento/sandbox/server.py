@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from typing_extensions import override
 
-from tap_magento.sandbox.auth import ADMIN_ACL, AuthError, SandboxAuth
+from tap_magento.sandbox.auth import ADMIN_ACL, AuthError, ImsError, SandboxAuth
 from tap_magento.sandbox.search import (
     Condition,
     InputError,
@@ -35,6 +35,7 @@ from tap_magento.sandbox.search import (
 from tap_magento.sandbox.store import Collection, SandboxStore, StoreView
 
 MAX_CACHED_SORTS = 16
+IMS_TOKEN_PATH = "/ims/token/v3"
 OUT_OF_MEMORY = "Allowed memory size of 805306368 bytes exhausted (tried to allocate 20480 bytes)"
 MAINTENANCE_PAGE = "<html><body><h1>Service Temporarily Unavailable</h1></body></html>"
 
@@ -127,11 +128,12 @@ CRITERIA_REQUIRED = {"/V1/products", "/V1/products/attributes"}
 
 
 class HttpError(Exception):
-    def __init__(self, status: int, message: str, parameters: Any = None) -> None:
+    def __init__(self, status: int, message: str, parameters: Any = None, raw: Any = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.parameters = parameters
+        self.raw = raw  # a body that is not Magento's {"message": ...} (IMS errors)
 
 
 @dataclass
@@ -220,10 +222,14 @@ class SandboxServer:
         *,
         tls: tuple[str, str] | None = None,
         missing_modules: frozenset[str] = frozenset(),
+        tenant_id: str | None = None,
     ) -> None:
         """``tls``: a certificate and key file to serve HTTPS with. ``missing_modules``: names
         from ``MODULE_ROUTES`` the store does not have (Magento Open Source: Magento_Rma and
-        Magento_Company; MSI disabled: MSI)."""
+        Magento_Company; MSI disabled: MSI). ``tenant_id``: answer as Adobe Commerce as a Cloud
+        Service does, at ``/<tenant_id>/V1/...`` (no ``/rest``), with IMS tokens from
+        ``/ims/token/v3``."""
+        self.tenant_id = tenant_id
         self.store = store or SandboxStore()
         self.missing_routes = {r for m in missing_modules for r in MODULE_ROUTES[m]}
         self.auth = auth or SandboxAuth()
@@ -280,7 +286,10 @@ class SandboxServer:
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         for hook in self.hooks:
             hook(parts.path, params)
-        match = re.fullmatch(r"/rest(?:/([A-Za-z0-9_]+))?(/V1/.*?)/?", parts.path)
+        if method == "POST" and parts.path == IMS_TOKEN_PATH:
+            return self._ims_token(body)
+        root = re.escape(f"/{self.tenant_id}") if self.tenant_id else "/rest"
+        match = re.fullmatch(root + r"(?:/([A-Za-z0-9_]+))?(/V1/.*?)/?", parts.path)
         if not match:
             raise HttpError(404, "Request does not match any route.")
         store_code, route = match.group(1) or "default", match.group(2)
@@ -326,6 +335,17 @@ class SandboxServer:
                 404, "The store that was requested wasn't found. Verify the store and try again."
             )
         return view
+
+    @property
+    def ims_token_url(self) -> str:
+        return self.url + IMS_TOKEN_PATH
+
+    def _ims_token(self, body: bytes) -> dict[str, Any]:
+        form = dict(parse_qsl(body.decode(errors="replace")))
+        try:
+            return self.auth.ims_token(form)
+        except ImsError as exc:
+            raise HttpError(exc.status, exc.body["error_description"], raw=exc.body) from exc
 
     def _admin_token(self, body: bytes) -> str:
         try:
@@ -480,7 +500,12 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 result = server.answer(self.command, url, dict(self.headers.items()), body)
                 status, payload = 200, json.dumps(result).encode()
             except HttpError as exc:
-                status, payload = exc.status, _error_body(exc.message, exc.parameters)
+                status = exc.status
+                payload = (
+                    json.dumps(exc.raw).encode()
+                    if exc.raw is not None
+                    else _error_body(exc.message, exc.parameters)
+                )
             except Exception as exc:  # a bug of the sandbox: answered as Magento answers one
                 server.internal_errors.append(f"{self.command} {self.path}: {exc!r}")
                 status, payload = 500, Fault().body_bytes()
