@@ -10,6 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.support import STREAMS, SyncResult, run_cli, run_tap
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,12 +43,18 @@ def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
     assert records["orders"] == 500
 
 
-def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path) -> None:
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--tenant", "t3nant", "--without", "Magento_Rma,Magento_Company,MSI"]],
+    ids=["magento", "cloud-service-without-modules"],
+)
+def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path, extra) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    command = ["-m", "tap_magento.sandbox.cli", "--port", str(port), "--orders", "42", *extra]
     with subprocess.Popen(
-        [sys.executable, "-m", "tap_magento.sandbox.cli", "--port", str(port), "--orders", "42"],
+        [sys.executable, *command],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -65,3 +73,7 @@ def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path) -> None:
         if m.get("stream") == "orders" and m["type"] == "RECORD"
     ]
     assert len(orders) == 42
+    skipped = [
+        line for line in done.stderr.splitlines() if ": skipped: the store has no route" in line
+    ]
+    assert len(skipped) == (7 if extra else 0)

@@ -8,7 +8,7 @@ import json
 
 from tap_magento.sandbox.auth import AuthPolicy, SandboxAuth
 from tap_magento.sandbox.search import SearchBehaviour
-from tap_magento.sandbox.server import SandboxServer
+from tap_magento.sandbox.server import MODULE_ROUTES, SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 
 
@@ -47,7 +47,23 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="refuse integration tokens as Bearer (Magento 2.4.4+ default)",
     )
+    parser.add_argument(
+        "--without",
+        default="",
+        help="comma-separated modules the store lacks: Magento_Rma, Magento_Company, MSI",
+    )
+    parser.add_argument(
+        "--tenant",
+        default=None,
+        help="answer as Adobe Commerce as a Cloud Service at /<tenant>/V1/..., with IMS tokens",
+    )
     args = parser.parse_args(argv)
+    missing = frozenset(m.strip() for m in args.without.split(",") if m.strip())
+    unknown = missing - set(MODULE_ROUTES)
+    if unknown:
+        parser.error(
+            f"--without: unknown modules {sorted(unknown)}; known: {sorted(MODULE_ROUTES)}"
+        )
 
     store = SandboxStore(
         StoreSize(orders=args.orders, products=args.products, customers=args.customers),
@@ -65,10 +81,18 @@ def main(argv: list[str] | None = None) -> None:
         ),
         host=args.host,
         port=args.port,
+        missing_modules=missing,
+        tenant_id=args.tenant,
     )
     creds = server.auth.credentials
-    config = {"store_url": server.url, "access_token": creds.access_token}
-    print(f"Sandbox Magento store at {server.url}/rest (Ctrl-C to stop)")
+    config: dict[str, str] = {"store_url": server.url, "access_token": creds.access_token}
+    root = f"{server.url}/rest"
+    if args.tenant:
+        root = f"{server.url}/{args.tenant}"
+        config = {"store_url": root, "ims_client_id": creds.ims_client_id,
+                  "ims_client_secret": creds.ims_client_secret, "ims_org_id": creds.ims_org_id,
+                  "ims_token_url": server.ims_token_url}  # fmt: skip
+    print(f"Sandbox Magento store at {root} (Ctrl-C to stop)")
     print(f"Tap config for it: {json.dumps(config)}")
     print(
         f"Admin login: {creds.username} / {creds.password}; OAuth 1.0a: consumer_key "
