@@ -6,7 +6,8 @@
   bound, sorted on that timestamp and its key.
 - ``LowStockStream``: ``/V1/stockItems/lowStock/``, paged by plain ``pageSize``/``currentPage``.
 - ``PlainArrayStream``: an endpoint answering one JSON array, no paging.
-- ``StoreScoped``: once per configured store view, ``{store_code}`` in the path.
+- ``StoreScoped``: once per configured store view (or every one), ``{store_code}`` in the path.
+- ``SalesChannelScoped``: once per website sales channel, type and code in the path.
 """
 
 from __future__ import annotations

@@ -23,10 +23,11 @@ from tap_magento.families import (
 EAV_NAMES = {"id": "entity_id"}
 # Other lists whose records say ``id`` for a column named otherwise (their tables' primary
 # keys); an assumption from the tables, written down in the README.
-QUOTE_NAMES = {"id": "entity_id"}
-COMPANY_NAMES = {"id": "entity_id"}
+TABLE_KEY_NAMES = {"id": "entity_id"}  # quotes (carts) and companies
 TAX_RATE_NAMES = {"id": "tax_calculation_rate_id"}
 TAX_RULE_NAMES = {"id": "tax_calculation_rule_id"}
+CMS_PAGE_NAMES = {"id": "page_id"}
+CMS_BLOCK_NAMES = {"id": "block_id"}
 MSI = "Magento_Inventory (MSI; can be disabled)"
 
 
@@ -147,7 +148,7 @@ class CartsStream(IncrementalStream):
     name = "carts"
     path = "/V1/carts/search"
     primary_keys = ("id",)
-    search_names = QUOTE_NAMES
+    search_names = TABLE_KEY_NAMES
 
 
 class CustomerGroupsStream(SearchCriteriaStream):
@@ -237,7 +238,7 @@ class CmsPagesStream(IncrementalStream):
     path = "/V1/cmsPage/search"
     primary_keys = ("id",)
     replication_key = "update_time"
-    search_names = {"id": "page_id"}  # noqa: RUF012 - read only
+    search_names = CMS_PAGE_NAMES
 
 
 class CmsBlocksStream(IncrementalStream):
@@ -245,7 +246,7 @@ class CmsBlocksStream(IncrementalStream):
     path = "/V1/cmsBlock/search"
     primary_keys = ("id",)
     replication_key = "update_time"
-    search_names = {"id": "block_id"}  # noqa: RUF012 - read only
+    search_names = CMS_BLOCK_NAMES
 
 
 class CountriesStream(PlainArrayStream):
@@ -276,7 +277,7 @@ class CompaniesStream(SearchCriteriaStream):
     name = "companies"
     path = "/V1/company/"
     primary_keys = ("id",)
-    search_names = COMPANY_NAMES
+    search_names = TABLE_KEY_NAMES
     module = "Magento_Company (B2B; Adobe Commerce only)"
 
 
