@@ -18,10 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -73,9 +74,10 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         ) as tap:
             assert tap.stdout is not None
+            peak = PeakRss(tap.pid)
             records = sum(1 for line in tap.stdout if line.startswith(b'{"type":"RECORD"'))
         elapsed = time.perf_counter() - started
-        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_mib = peak.mib()
         answered = [
             r for r in server.requests if r.status == 200 and r.path != "/rest/V1/store/websites"
         ]
@@ -113,6 +115,36 @@ def _print_time_by_depth(answered: list[RequestRecord], parts: int = 10) -> None
                      or 1) for r in chunk]  # fmt: skip
         mean_ms = 1000 * sum(r.seconds for r in chunk) / len(chunk)
         print(f"{start // size + 1:>2}/{parts} | {len(chunk)} | {max(pages)} | {mean_ms:.1f}")
+
+
+class PeakRss:
+    """The tap process's own peak resident memory (``VmHWM``), sampled while it runs.
+
+    ``getrusage(RUSAGE_CHILDREN)`` would count the memory of this process at the moment it
+    forked the tap (the sandbox store lives here), not the tap's.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self._path = Path(f"/proc/{pid}/status")
+        self._peak_kib = 0
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while True:
+            try:
+                status = self._path.read_text()
+            except OSError:
+                return
+            found = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if found is None:  # exited: a zombie has no memory left to report
+                return
+            self._peak_kib = max(self._peak_kib, int(found.group(1)))
+            time.sleep(0.02)
+
+    def mib(self) -> float:
+        self._thread.join(timeout=5)
+        return self._peak_kib / 1024
 
 
 def _catalog_selecting(config: Path, stream: str) -> str:
