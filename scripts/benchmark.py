@@ -83,8 +83,9 @@ def main() -> None:
         ]
         failed = len(server.requests) - len(answered)
     print(f"tap exit code: {tap.returncode}")
-    print(f"{args.stream}: {records} records, {len(answered)} requests, "
-          f"page_size {args.page_size}, paging {args.paging}")  # fmt: skip
+    received = sum(r.size for r in answered) / 2**20
+    print(f"{args.stream}: {records} records, {len(answered)} requests ({received:.1f} MiB "
+          f"received), page_size {args.page_size}, paging {args.paging}")  # fmt: skip
     print(f"time: {elapsed:.1f}s = {records / elapsed:.0f} records/s")
     if failed:
         print(f"failed requests (retried or narrowed down): {failed}")
@@ -92,6 +93,8 @@ def main() -> None:
         print(f"orders missing: {args.orders - records} (broken: {args.broken})")
     print(f"tap peak memory (max RSS): {peak_mib:.0f} MiB")
     _print_time_by_depth(answered)
+    if not args.failure_rate and not args.broken:
+        _compare_with_bare_client(args, records / elapsed)
 
 
 FAILURES = (
@@ -103,6 +106,25 @@ PAGING = {
     "windows": {"keyset_paging": False, "max_pages_per_window": 200},
     "page-numbers": {"keyset_paging": False, "max_pages_per_window": 1_000_000},
 }
+
+
+def _compare_with_bare_client(args: argparse.Namespace, tap_rate: float) -> None:
+    """The same store, read by ``bare_client.py``: the least any client could do."""
+    store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
+    with SandboxServer(store) as server:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("bare_client.py")), server.url,
+             server.auth.credentials.access_token, str(args.page_size)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - started
+        received = sum(r.size for r in server.requests)
+    records = int(done.stdout)
+    bare_rate = records / elapsed
+    print(f"bare stdlib client: {records} records in {elapsed:.1f}s = {bare_rate:.0f} records/s "
+          f"({len(server.requests)} requests, {received / 2**20:.1f} MiB received)")  # fmt: skip
+    print(f"tap / bare client: {tap_rate / bare_rate:.2f}x the records/s")
 
 
 def _print_time_by_depth(answered: list[RequestRecord], parts: int = 10) -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import decimal
-import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import backoff
+import msgspec
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
@@ -33,14 +35,19 @@ if TYPE_CHECKING:
     from tap_magento.store_directory import StoreDirectory
 
 
+# Decimals stay exact: Magento's prices and quantities are decimals in its database.
+JSON_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
+
+
 class MagentoStream(RESTStream[Any]):
     """Shared by every stream: a stream subclass declares its name, path, keys and schema."""
 
     schema = StreamSchema(SchemaDirectory(schemas))
-    # Records arrive as JSON, so nested values need no type conversion; recursive conformance
-    # cost over half of the tap's CPU on order records, and would drop nested keys a store's
-    # modules add that no schema documents. Top-level properties are still checked.
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
+    # Records arrive as JSON, so their values need no type conversion: the SDK's conformance
+    # (a third of the tap's CPU on order records, even at ROOT_ONLY) is off, and post_process
+    # only drops top-level properties the schema does not know, as ROOT_ONLY did. A test
+    # checks every emitted record against its SCHEMA message.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     # A STATE message every this many records: a killed sync repeats at most this many.
     STATE_MSG_FREQUENCY = 1000
     # Fields the SDK copies from the partition into every record (the store does not send
@@ -49,6 +56,10 @@ class MagentoStream(RESTStream[Any]):
     # What a store must have installed for this stream's route to exist (for the warning when
     # it does not); None: the core modules every store has.
     module: ClassVar[str | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._warned_unknown: set[tuple[str, ...]] = set()
 
     @property
     def record_key(self) -> tuple[str, ...]:
@@ -159,8 +170,8 @@ class MagentoStream(RESTStream[Any]):
     def decode(self, response: requests.Response) -> Any:
         """The response body as JSON; a clear error when the store sent something else."""
         try:
-            return json.loads(response.content, parse_float=decimal.Decimal)
-        except ValueError:
+            return JSON_DECODER.decode(response.content)
+        except msgspec.DecodeError:
             raise FatalAPIError(not_json_message(response, self.connection.user_agent)) from None
 
     # --- records ------------------------------------------------------------------------------
@@ -170,8 +181,52 @@ class MagentoStream(RESTStream[Any]):
         return timestamp_plan(self.schema)
 
     @override
+    def _generate_record_messages(
+        self, record: dict[str, Any]
+    ) -> Generator[RecordMessage, None, None]:
+        """RECORD messages, without walking every nested dict when nothing is deselected.
+
+        The SDK's version (private; no public hook covers this) walks each record to drop
+        deselected properties, a tenth of the tap's CPU on order records, even when the
+        catalog deselects nothing. Conformance is off (``TYPE_CONFORMANCE_LEVEL``).
+        """
+        if self.deselects_any:
+            yield from super()._generate_record_messages(record)
+            return
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield RecordMessage(
+                    stream=stream_map.stream_alias, record=mapped, version=self._stream_version,
+                    time_extracted=datetime.datetime.now(datetime.timezone.utc),
+                )  # fmt: skip
+
+    @cached_property
+    def deselects_any(self) -> bool:
+        """Does the catalog deselect any property of this stream?"""
+        return not all(self.mask.values())
+
+    @cached_property
+    def schema_properties(self) -> frozenset[str]:
+        return frozenset(self.schema.get("properties", {}))
+
+    @override
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        known = self.schema_properties
+        unknown = [name for name in row if name not in known]
+        if unknown:
+            for name in unknown:
+                del row[name]
+            self._warn_unknown(tuple(unknown))
         return convert_timestamps(row, self.timestamp_plan)
+
+    def _warn_unknown(self, names: tuple[str, ...]) -> None:
+        """Once per set of names: a store module adds fields the reference does not have."""
+        if names not in self._warned_unknown:
+            self._warned_unknown.add(names)
+            self.logger.warning(
+                "%s: properties %s are not in the schema and were left out", self.name, names
+            )
 
 
 def _one_line(error: BaseException | None) -> str:

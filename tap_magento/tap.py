@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 from singer_sdk import Stream, Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.capabilities import CapabilitiesEnum, TapCapabilities
 from singer_sdk.singerlib import Catalog
@@ -49,6 +50,8 @@ class TapMagento(Tap):
     name = "tap-magento"
 
     config_jsonschema = CONFIG_SCHEMA
+    # msgspec encodes RECORD messages several times faster than the SDK's default writer.
+    message_writer_class = MsgSpecWriter
     capabilities: ClassVar[list[CapabilitiesEnum]] = [*Tap.capabilities, TapCapabilities.TEST]
 
     def __init__(

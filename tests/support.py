@@ -124,10 +124,13 @@ def sync(
     if streams is not None:
         for name, stream in tap.streams.items():
             stream.selected = name in streams
-    out = io.StringIO()
+    # The tap writes bytes to sys.stdout.buffer (msgspec's writer), as to a real stdout.
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")
     with redirect_stdout(out):
         tap.sync_all()
-    return SyncResult.parse(out.getvalue())
+    out.flush()
+    return SyncResult.parse(raw.getvalue().decode())
 
 
 def write_json(folder: Path, name: str, content: Any) -> str:

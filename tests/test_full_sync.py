@@ -109,3 +109,16 @@ def test_activate_version_messages_can_be_switched_off(server) -> None:
     result = sync(bearer_config(server, emit_activate_version_messages=False), streams=FULL_TABLE)
     assert "ACTIVATE_VERSION" not in {m["type"] for m in result.messages}
     assert all(len(result.records[stream]) > 0 for stream in FULL_TABLE)
+
+
+def test_a_property_no_schema_knows_is_left_out_with_one_warning(server, caplog) -> None:
+    """A store module's extra top-level field: left out of records (the schema would not
+    describe its column), and said once, not once per record."""
+    for entity_id in (1, 2, 3):
+        server.store.touch("orders", entity_id, vendor_flag="x")
+    with caplog.at_level("WARNING"):
+        result = sync(bearer_config(server), streams=["orders"])
+    assert len(result.records["orders"]) == len(server.store.records("orders"))
+    assert all("vendor_flag" not in record for record in result.records["orders"])
+    warned = [r.message for r in caplog.records if "vendor_flag" in r.message]
+    assert warned == ["orders: properties ('vendor_flag',) are not in the schema and were left out"]

@@ -174,6 +174,7 @@ class RequestRecord:
     seconds: float = 0.0  # from reading the request to the answer ready to send
     started: float = 0.0  # time.monotonic() when the request arrived
     headers: dict[str, str] = field(default_factory=dict)
+    size: int = 0  # bytes of the answer's body
 
 
 class FaultPlan:
@@ -515,7 +516,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self, status: int, payload: bytes, content_type: str, headers: dict[str, str]
         ) -> None:
             # Recorded first: once the client has the answer, a test may look for this request.
-            self._record(status)
+            self._record(status, len(payload))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
@@ -524,14 +525,14 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        def _record(self, status: int) -> None:
+        def _record(self, status: int, size: int = 0) -> None:
             parts = urlsplit(self.path)
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
             seconds = time.perf_counter() - self._started
             server.requests.append(
                 RequestRecord(
                     self.command, parts.path, params, status, seconds, self._arrived,
-                    dict(self.headers.items()),
+                    dict(self.headers.items()), size,
                 )
             )  # fmt: skip
 
