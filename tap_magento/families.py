@@ -220,8 +220,21 @@ class IncrementalStream(SearchCriteriaStream):
             if start_date:
                 earliest = max(earliest, parse_setting(start_date))
             bounds.append(Filter(field, to_magento(earliest), "gteq"))
-        bounds.append(Filter(field, to_magento(self.upper_bound), "lteq"))
+        bounds.append(self.upper_bound_filter(field))
         return all_of(*bounds)
+
+    def upper_bound_filter(self, field: str) -> Filter:
+        """Up to the run's start (inclusive), or before ``end_date`` when it is earlier.
+
+        ``end_date`` is exclusive so that ranges can be laid end to end: one job reads up to
+        ``end_date`` M and the next from ``start_date`` M, and a record stamped at M is read
+        by the second only.
+        """
+        started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
+        end_date = self.config.get("end_date")
+        if end_date and parse_setting(end_date) <= started_at:
+            return Filter(field, to_magento(parse_setting(end_date)), "lt")
+        return Filter(field, to_magento(started_at), "lteq")
 
     @override
     def parse_page(self, response: requests.Response) -> Page:
@@ -238,12 +251,6 @@ class IncrementalStream(SearchCriteriaStream):
                 raise FatalAPIError(msg)
             previous = stamp
         return page
-
-    @property
-    def upper_bound(self) -> datetime.datetime:
-        started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
-        end_date = self.config.get("end_date")
-        return min(parse_setting(end_date), started_at) if end_date else started_at
 
 
 class LowStockStream(PagedStream):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from singer_sdk import typing as th
 
 from tap_magento.connection import rest_url
 from tap_magento.errors import config_error
+from tap_magento.timestamps import parse_setting
 
 # Magento refuses bigger pages when input limits are on (maximum 300 by default); without
 # them, a page of thousands of full orders takes minutes for the store to render.
@@ -142,8 +142,9 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "end_date",
         th.DateTimeType(pattern=DATE_OR_DATE_TIME),
         title="End date",
-        description="Optional upper bound on updated_at for incremental streams, in the "
-        "forms start_date takes; after start_date.",
+        description="Optional upper bound, exclusive, on the timestamp incremental streams "
+        "follow, in the forms start_date takes; after start_date. Ranges laid end to end "
+        "(one job's end_date the next one's start_date) read every record once.",
     ),
     th.Property(
         "page_size",
@@ -346,13 +347,11 @@ def _schema_problem(error: ValidationError) -> str:
 
 def parse_moment(value: Any, setting: str) -> datetime.datetime:
     """A date or date-time setting as an aware datetime (UTC when it names no offset)."""
-    text = str(value).strip()
     try:
-        moment = datetime.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+        return parse_setting(str(value))
     except ValueError:
         msg = f"{setting} is {value!r}, which is not {DATE_FORMS}."
         raise config_error(msg) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 
 # --- where settings come from ---------------------------------------------------------------

@@ -39,7 +39,7 @@ def to_magento(moment: datetime.datetime) -> str:
 
 def parse_setting(value: str) -> datetime.datetime:
     """A date-time setting (RFC 3339 or ISO 8601; UTC when it has no offset)."""
-    moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    moment = datetime.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", value.strip()))
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 

@@ -202,11 +202,11 @@ def test_a_plain_start_date_means_midnight_utc(store, tmp_path) -> None:
     filters = {(p[k.replace("[value]", "[conditionType]")], p[k]) for p in asked for k in p
                if k.endswith("[value]") and p[k.replace("[value]", "[field]")] == "updated_at"}  # fmt: skip
     assert ("gteq", "2025-03-01 00:00:00") in filters
-    assert ("lteq", "2025-04-01 00:00:00") in filters
+    assert ("lt", "2025-04-01 00:00:00") in filters  # end_date is exclusive
     emitted = [json.loads(line)["record"]["updated_at"] for line in done.stdout.splitlines()
                if '"type":"RECORD"' in line]  # fmt: skip
     stored = [o["updated_at"] for o in store.store.records("orders")
-              if "2025-03-01 00:00:00" <= o["updated_at"] <= "2025-04-01 00:00:00"]  # fmt: skip
+              if "2025-03-01 00:00:00" <= o["updated_at"] < "2025-04-01 00:00:00"]  # fmt: skip
     assert emitted and len(emitted) == len(stored)
 
 

@@ -82,7 +82,7 @@ def test_filters_from_bookmark_less_lookback_and_sorts_by_updated_at_then_key(se
     }
     assert conditions == {
         ("updated_at", "gteq", "2024-05-31 23:58:00"),
-        ("updated_at", "lteq", "2025-01-01 00:00:00"),
+        ("updated_at", "lt", "2025-01-01 00:00:00"),  # end_date is exclusive
     }
     assert params["searchCriteria[sortOrders][0][field]"] == "updated_at"
     assert params["searchCriteria[sortOrders][1][field]"] == "entity_id"
@@ -95,7 +95,7 @@ def test_start_and_end_date_bound_what_is_read(server: SandboxServer) -> None:
     expected = {
         r["entity_id"]
         for r in server.store.records("orders")
-        if start <= magento_to_rfc3339(r["updated_at"]) <= end
+        if start <= magento_to_rfc3339(r["updated_at"]) < end  # end_date is exclusive
     }
     assert expected
     assert {r["entity_id"] for r in result.records["orders"]} == expected
@@ -224,3 +224,21 @@ def test_a_second_run_of_every_new_incremental_stream_reads_what_changed(server,
     emitted = [r[key] for r in second.records[stream]]
     assert sorted(emitted) == sorted({changed} | _at_bookmark(server, stream, bookmark, key, stamp))
     assert _bookmark(second.final_state, stream) == LATER.isoformat()
+
+
+def test_adjacent_date_ranges_deliver_the_store_exactly_once(server: SandboxServer) -> None:
+    """A huge first sync split across jobs by start_date/end_date, each with its own state."""
+    middle, end = "2024-06-01T00:00:00+00:00", "2024-12-01T00:00:00+00:00"
+    # A bulk action stamped records exactly on the boundary: they belong to the second range.
+    on_the_boundary = [11, 12, 13]
+    for entity_id in on_the_boundary:
+        server.store.touch("orders", entity_id, when=datetime.datetime.fromisoformat(middle))
+    ranges = [(None, middle), (middle, end), (end, None)]
+    delivered: list[int] = []
+    for start, stop in ranges:
+        bounds = {k: v for k, v in (("start_date", start), ("end_date", stop)) if v}
+        result = sync(bearer_config(server, **bounds), streams=["orders"])
+        delivered += [r["entity_id"] for r in result.records["orders"]]
+        if start == middle:
+            assert set(on_the_boundary) <= {r["entity_id"] for r in result.records["orders"]}
+    assert sorted(delivered) == sorted(r["entity_id"] for r in server.store.records("orders"))
