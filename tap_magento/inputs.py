@@ -16,8 +16,8 @@ from typing import IO, Any
 from tap_magento.errors import BadInput
 
 
-def read_json_file(file: IO[str], what: str) -> tuple[str, Any]:
-    """A ``--state`` or ``--catalog`` file's text and its JSON value."""
+def read_json_file(file: IO[str], what: str) -> dict[str, Any]:
+    """A ``--state`` or ``--catalog`` file's JSON object."""
     name = getattr(file, "name", what)
     text = file.read()
     try:
@@ -29,7 +29,7 @@ def read_json_file(file: IO[str], what: str) -> tuple[str, Any]:
         # The SDK would take an empty list for no STATE at all, and choke on others.
         msg = f"The {what} in {name} must be a JSON object, not a {type(value).__name__}."
         raise BadInput(msg)
-    return text, value
+    return value
 
 
 def check_state(state: Any, replication_keys: Mapping[str, str | None]) -> list[str]:

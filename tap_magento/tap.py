@@ -239,8 +239,8 @@ class TapMagento(Tap):
         try:
             tap = cls(
                 config=config.config if config else None,
-                state=read_json_file(state, "STATE")[1] if state is not None else None,
-                catalog=read_json_file(catalog, "catalog")[1] if catalog is not None else None,
+                state=read_json_file(state, "STATE") if state is not None else None,
+                catalog=read_json_file(catalog, "catalog") if catalog is not None else None,
                 parse_env_config=bool(config and config.parse_env),
             )
             tap.skip_unavailable_streams()
