@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,6 +58,8 @@ class RenewedToken(AuthBase):
         self._user_agent = user_agent
         self._token: str | None = None
         self.logins = 0
+        # Parallel readers: requests that fail with the same expired token share one renewal.
+        self._renewal = threading.Lock()
 
     def fetch_token(self) -> str:
         raise NotImplementedError
@@ -78,9 +81,10 @@ class RenewedToken(AuthBase):
         return request
 
     def _current_token(self) -> str:
-        if self._token is None:
-            self._token = self._login()
-        return self._token
+        with self._renewal:
+            if self._token is None:
+                self._token = self._login()
+            return self._token
 
     def _login(self) -> str:
         self.logins += 1
@@ -93,8 +97,9 @@ class RenewedToken(AuthBase):
         # to the connection, so a second 401 is returned as it is.
         if response.status_code != 401:
             return response
-        if response.request.headers.get("Authorization") == f"Bearer {self._token}":
-            self._token = self._login()  # ours expired; another request may have renewed it
+        with self._renewal:
+            if response.request.headers.get("Authorization") == f"Bearer {self._token}":
+                self._token = self._login()  # ours expired; another may have renewed it since
         token = self._current_token()
         response.content  # noqa: B018 - read the body so the connection can be reused
         response.close()

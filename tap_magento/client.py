@@ -23,7 +23,7 @@ from typing_extensions import override
 from tap_magento import schemas
 from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
 from tap_magento.progress import Progress, log_request_duration
-from tap_magento.retry import RETRIED_ERRORS, cause_of
+from tap_magento.retry import RETRIED_ERRORS, Cause, cause_of
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
 if TYPE_CHECKING:
@@ -145,6 +145,8 @@ class MagentoStream(RESTStream[Any]):
             error = details.get("exception")
             cause = cause_of(error) if error is not None else None
             progress.retried(cause.value if cause is not None else "failure")
+            if cause is Cause.RATE_LIMITED:  # the whole run waits, not just this request
+                self.connection.pacer.hold(details.get("wait", 0.0))
             self.logger.warning(
                 "%s: retry %d in %.1f s after %s",
                 self.name, details["tries"], details.get("wait", 0.0), _one_line(error),

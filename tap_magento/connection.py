@@ -68,22 +68,31 @@ class PageSizeLimit:
 
 
 class RequestPacer:
-    """Keeps ``min_request_interval`` seconds between the starts of consecutive requests."""
+    """When the next request may start, for every thread of the run.
+
+    Keeps ``min_request_interval`` seconds between the starts of consecutive requests, and
+    holds every request back while the store has asked to wait (a 429's Retry-After), so
+    parallel readers do not keep asking a store that said to stop.
+    """
 
     def __init__(self, min_interval: float) -> None:
         self.min_interval = min_interval
-        self._next_start = 0.0
+        self._not_before = 0.0
         self._lock = threading.Lock()
 
     def wait_turn(self) -> None:
-        if self.min_interval <= 0:
-            return
         with self._lock:
             now = time.monotonic()
-            start = max(now, self._next_start)
-            self._next_start = start + self.min_interval
+            start = max(now, self._not_before)
+            if self.min_interval > 0:
+                self._not_before = start + self.min_interval
         if start > now:
             time.sleep(start - now)
+
+    def hold(self, seconds: float) -> None:
+        """No request starts for ``seconds`` from now."""
+        with self._lock:
+            self._not_before = max(self._not_before, time.monotonic() + seconds)
 
 
 class MagentoConnection:

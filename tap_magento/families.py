@@ -20,7 +20,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_magento.client import MagentoStream
-from tap_magento.errors import PageSizeRefused
+from tap_magento.errors import PageSizeRefused, UnreadableRecords
 from tap_magento.narrowing import Cursor, Skipped
 from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
 from tap_magento.progress import Progress
@@ -33,6 +33,7 @@ from tap_magento.search_criteria import (
     all_of,
     search_criteria_params,
 )
+from tap_magento.slices import Mapper, ParallelPass, Slice, plan
 from tap_magento.timestamps import parse_setting, to_magento
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 DEFAULT_STORE_CODE = "default"
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class PagedStream(MagentoStream):
@@ -61,8 +63,32 @@ class PagedStream(MagentoStream):
     def smallest_page(self) -> Cursor:
         return Cursor(size=1)
 
-    def new_paginator(self, page_size: int) -> WindowPaginator:
-        return WindowPaginator(page_size, key_of(self.record_key), on_skip=self._record_skipped)
+    def new_paginator(
+        self, page_size: int, bounds: tuple[FilterGroup, ...] = ()
+    ) -> WindowPaginator:
+        return WindowPaginator(
+            page_size, key_of(self.record_key), on_skip=self._record_skipped, bounds=bounds
+        )
+
+    def new_pass(self, context: Context | None) -> PassReader | ParallelPass:
+        """What reads one pass over the list: one reader, page after page."""
+        return self.reader(context, self.progress_for(context))
+
+    def reader(
+        self, context: Context | None, progress: Progress, bounds: tuple[FilterGroup, ...] = ()
+    ) -> PassReader:
+        return PassReader(
+            progress,
+            self.new_paginator(self.connection.page_size.value, bounds),
+            fetch=lambda cursor, progress, tries: self.fetch(context, cursor, progress, tries),
+            parse=self.parse_page,
+            describe=self.describe,
+            logger=self.logger,
+        )
+
+    def progress_for(self, context: Context | None) -> Progress:
+        label = pass_label(self.name, context)
+        return Progress(label, self.logger, timestamp_field=self.replication_key)
 
     @override
     def get_url_params(
@@ -87,18 +113,7 @@ class PagedStream(MagentoStream):
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         while True:
-            reader = PassReader(
-                Progress(
-                    pass_label(self.name, context),
-                    self.logger,
-                    timestamp_field=self.replication_key,
-                ),
-                self.new_paginator(self.connection.page_size.value),
-                fetch=lambda cursor, progress, tries: self.fetch(context, cursor, progress, tries),
-                parse=self.parse_page,
-                describe=self.describe,
-                logger=self.logger,
-            )
+            reader = self.new_pass(context)
             try:
                 yield from reader.records()
             except PageSizeRefused as refusal:
@@ -164,7 +179,9 @@ class SearchCriteriaStream(PagedStream):
         return ()
 
     @override
-    def new_paginator(self, page_size: int) -> WindowPaginator:
+    def new_paginator(
+        self, page_size: int, bounds: tuple[FilterGroup, ...] = ()
+    ) -> WindowPaginator:
         pages_per_window = (
             1 if self.config["keyset_paging"] else self.config["max_pages_per_window"]
         )
@@ -174,12 +191,13 @@ class SearchCriteriaStream(PagedStream):
             cursor_of(self.cursor_fields),
             max(1, pages_per_window),
             on_skip=self._record_skipped,
+            bounds=bounds,
         )
 
     @override
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
         fields = tuple(self.search_names.get(name, name) for name in self.cursor_fields)
-        groups = self.filter_groups(context)
+        groups = (*self.filter_groups(context), *cursor.bounds)
         if cursor.after is not None:
             groups = (*groups, *after(fields, cursor.after))
         return search_criteria_params(
@@ -209,19 +227,93 @@ class IncrementalStream(SearchCriteriaStream):
         # A timestamp alone is not unique (bulk actions share a second): the key breaks ties.
         return (self.replication_key, *self.record_key)
 
+    # A slice of a pass read in parallel holds about this many pages: each slice costs a
+    # count or two to plan, so not too few; a worker buffers at most one slice.
+    slice_pages: ClassVar[int] = 16
+
+    @property
+    def stamp_field(self) -> str:
+        """The replication key's searchCriteria name."""
+        return self.search_names.get(self.replication_key, self.replication_key)
+
+    def earliest(self, context: Context | None) -> datetime.datetime | None:
+        """The pass's lower bound: the bookmark (or start_date) less the lookback."""
+        start = self.get_starting_timestamp(context)
+        if start is None:
+            return None
+        earliest = start - datetime.timedelta(seconds=self.config["lookback_seconds"])
+        start_date = self.config.get("start_date")
+        return max(earliest, parse_setting(start_date)) if start_date else earliest
+
     @override
     def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
-        field = self.search_names.get(self.replication_key, self.replication_key)
         bounds = []
-        start = self.get_starting_timestamp(context)
-        if start is not None:
-            earliest = start - datetime.timedelta(seconds=self.config["lookback_seconds"])
-            start_date = self.config.get("start_date")
-            if start_date:
-                earliest = max(earliest, parse_setting(start_date))
-            bounds.append(Filter(field, to_magento(earliest), "gteq"))
-        bounds.append(self.upper_bound_filter(field))
+        earliest = self.earliest(context)
+        if earliest is not None:
+            bounds.append(Filter(self.stamp_field, to_magento(earliest), "gteq"))
+        bounds.append(self.upper_bound_filter(self.stamp_field))
         return all_of(*bounds)
+
+    @override
+    def new_pass(self, context: Context | None) -> PassReader | ParallelPass:
+        """With ``max_parallel_requests`` above 1 (and keyset paging): slices in parallel."""
+        workers = int(self.config["max_parallel_requests"])
+        if workers <= 1 or not self.config["keyset_paging"]:
+            return super().new_pass(context)
+        progress = self.progress_for(context)
+        return ParallelPass(
+            progress.label,
+            lambda map_all: self.plan_slices(context, progress, map_all),
+            lambda piece: self.reader(context, progress, self.slice_bounds(piece)),
+            workers=workers,
+            buffered=self.slice_pages * self.connection.page_size.value,
+            logger=self.logger,
+        )
+
+    def plan_slices(
+        self, context: Context | None, progress: Progress, map_all: Mapper
+    ) -> list[Slice]:
+        """Cut the pass's range into slices of about ``slice_pages`` pages each.
+
+        A page of one that the store cannot render (the first record, or the one a count's
+        page holds) leaves the range whole: one reader, which narrows such pages down.
+        """
+        upper = self.upper_bound_exclusive()
+        try:
+            lower = self.earliest(context) or self.first_stamp(context, progress)
+            if lower is None:
+                return []  # nothing in the range at all
+            whole = Slice(lower.replace(microsecond=0), upper)
+
+            def count(piece: Slice) -> int:
+                cursor = Cursor(size=1, bounds=self.slice_bounds(piece))
+                total = self.parse_page(self.fetch(context, cursor, progress)).total_count
+                return int(total or 0)
+
+            target = self.slice_pages * self.connection.page_size.value
+            return plan(whole, count, target, map_all)
+        except UnreadableRecords:
+            self.logger.info("%s: a record it cannot render: read in one slice", progress.label)
+            return [Slice(self.earliest(context) or EPOCH, upper)]
+
+    def first_stamp(self, context: Context | None, progress: Progress) -> datetime.datetime | None:
+        """The oldest record's timestamp, when no bookmark or start_date bounds the pass."""
+        page = self.parse_page(self.fetch(context, Cursor(size=1), progress))
+        stamp = page.records[0].get(self.replication_key) if page.records else None
+        return parse_setting(str(stamp)) if stamp else None
+
+    def upper_bound_exclusive(self) -> datetime.datetime:
+        started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
+        end_date = self.config.get("end_date")
+        if end_date and parse_setting(end_date) <= started_at:
+            return parse_setting(end_date)
+        return started_at + datetime.timedelta(seconds=1)
+
+    def slice_bounds(self, piece: Slice) -> tuple[FilterGroup, ...]:
+        return all_of(
+            Filter(self.stamp_field, to_magento(piece.lower), "gteq"),
+            Filter(self.stamp_field, to_magento(piece.upper), "lt"),
+        )
 
     def upper_bound_filter(self, field: str) -> Filter:
         """Up to the run's start (inclusive), or before ``end_date`` when it is earlier.

@@ -22,6 +22,8 @@ from typing import Any
 
 from singer_sdk.exceptions import FatalAPIError
 
+from tap_magento.search_criteria import FilterGroup
+
 Record = dict[str, Any]
 CursorOf = Callable[[Record], tuple[str, ...]]
 
@@ -37,12 +39,14 @@ class Cursor:
     ``after`` holds the cursor-field values of the last record read (Magento's own formats), or
     None at the start. With keyset paging every request is page 1 after a new ``after``.
     ``identify`` asks only for the key and cursor fields of the one record at this position.
+    ``bounds``: filter groups every request of the pass carries (a slice of its range).
     """
 
     after: tuple[str, ...] | None = None
     page: int = 1
     size: int = 1
     identify: bool = False
+    bounds: tuple[FilterGroup, ...] = ()
 
     @property
     def offset(self) -> int:

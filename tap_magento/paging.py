@@ -11,7 +11,7 @@ list in windows, each starting just after the last record read (a keyset cursor)
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import requests
@@ -19,6 +19,7 @@ from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
 from tap_magento.narrowing import Cursor, CursorOf, Narrowing, Record, Skipped, on_grid
+from tap_magento.search_criteria import FilterGroup
 
 KeyOf = Callable[[Record], Hashable]
 
@@ -68,9 +69,12 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
         key_of: KeyOf,
         cursor_of: CursorOf | None = None,
         pages_per_window: int | None = None,
+        *,
         on_skip: Callable[[Skipped], None] | None = None,
+        bounds: tuple[FilterGroup, ...] = (),
     ) -> None:
-        super().__init__(start_value=Cursor(size=page_size))
+        super().__init__(start_value=Cursor(size=page_size, bounds=bounds))
+        self._bounds = bounds
         self.pages_per_window = pages_per_window if cursor_of is not None else None
         self.narrowing = Narrowing(page_size, cursor_of, on_skip or (lambda skipped: None))
         self.summary = PagingSummary()
@@ -146,6 +150,9 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
 
     @override
     def get_next(self, response: requests.Response) -> Cursor:
+        return replace(self._next(), bounds=self._bounds)
+
+    def _next(self) -> Cursor:
         cursor = self.current_value
         if cursor.identify:
             assert self._last is not None
@@ -159,7 +166,7 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
 
     def _move_to(self, cursor: Cursor) -> None:
         # The SDK's paginator has no public setter; the token it sends next is this one.
-        self._value = cursor
+        self._value = replace(cursor, bounds=self._bounds)
 
     # --- windows ------------------------------------------------------------------------------
 

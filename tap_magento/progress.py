@@ -8,6 +8,7 @@ record and retry, and written out only when ``every_seconds`` have passed since 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -45,18 +46,22 @@ class Progress:
         self.records = 0
         self.latest: str | None = None  # the newest timestamp read, when the pass has one
         self.retries: Counter[str] = Counter()
+        self._lock = threading.Lock()
 
     def requested(self) -> None:
         """An attempt was sent (retries included: that is what the store sees)."""
-        self.requests += 1
+        with self._lock:  # a pass read in slices counts from several threads
+            self.requests += 1
 
     def answered(self) -> None:
         """A page came back and was accepted."""
-        self.pages += 1
+        with self._lock:
+            self.pages += 1
         self._report_if_due()
 
     def retried(self, cause: str) -> None:
-        self.retries[cause] += 1
+        with self._lock:
+            self.retries[cause] += 1
 
     def emitted(self, record: Mapping[str, Any]) -> None:
         self.records += 1

@@ -179,6 +179,15 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "with a small store, 0 to 3600. 0: as fast as the store answers.",
     ),
     th.Property(
+        "max_parallel_requests",
+        th.IntegerType(minimum=1, maximum=16),
+        default=4,
+        title="Maximum parallel requests",
+        description="Incremental streams read a pass in slices of its timestamp range, this "
+        "many at a time, and emit them in order; 1 reads page after page. 1 to 16. "
+        "min_request_interval and a 429's Retry-After hold across all of them.",
+    ),
+    th.Property(
         "skip_unreadable_records",
         th.BooleanType,
         default=True,

@@ -36,7 +36,7 @@ def test_an_expired_token_is_renewed_once_mid_sync() -> None:
     # 700 orders in pages of 100 take 8 requests; a token lasts 6.
     policy = AuthPolicy(ims_token_max_uses=6)
     with make_server(policy=policy, tenant_id=TENANT) as server:
-        result = sync(ims_config(server, page_size=100), streams=ORDERS)
+        result = sync(ims_config(server, page_size=100, max_parallel_requests=1), streams=ORDERS)
         assert_each_stored_record_once(server, "orders", result.records["orders"])
         assert server.auth.ims_logins == 2
         refused = [r for r in server.requests if r.status == 401]

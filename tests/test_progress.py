@@ -55,8 +55,11 @@ def test_progress_lines_follow_a_real_sync_and_the_summary_ends_it(
 ) -> None:
     monkeypatch.setattr(progress, "REPORT_EVERY_SECONDS", 0.0)  # a line at every chance
     server.faults.add(Fault("/V1/orders", 503, times=1, skip=2))
+    # One reader, so that pages and requests are exactly the list's.
     with caplog.at_level(logging.INFO):
-        result = sync(bearer_config(server, page_size=100), streams=["orders"])
+        result = sync(
+            bearer_config(server, page_size=100, max_parallel_requests=1), streams=["orders"]
+        )
 
     lines = [PROGRESS_LINE.match(m) for m in caplog.messages]
     found = [line for line in lines if line]
@@ -89,6 +92,9 @@ def test_the_sdk_per_request_metric_lines_are_off_unless_asked_for(
 
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        sync(bearer_config(server, page_size=100, log_request_metrics=True), streams=["orders"])
+        config = bearer_config(
+            server, page_size=100, log_request_metrics=True, max_parallel_requests=1
+        )
+        sync(config, streams=["orders"])
     timers = [m for m in caplog.messages if "http_request_duration" in m]
     assert len(timers) == 8

@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
     parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="time every list request takes"
+    )
+    parser.add_argument("--row-latency-ms", type=float, default=0.0, help="and per row it answers")
+    parser.add_argument(
         "--no-bearer",
         action="store_true",
         help="refuse integration tokens as Bearer (Magento 2.4.4+ default)",
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> None:
             max_page_size=args.max_page_size,
             max_page_depth=args.max_page_depth,
             offset_row_seconds=args.offset_row_us / 1e6,
+            latency_seconds=args.latency_ms / 1000,
+            latency_row_seconds=args.row_latency_ms / 1000,
         ),
         host=args.host,
         port=args.port,

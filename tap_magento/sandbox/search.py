@@ -41,6 +41,9 @@ class SearchBehaviour:
     # this many seconds.
     max_page_depth: int | None = None
     offset_row_seconds: float = 0.0
+    # A slow store: every list request takes this long, plus this much per row it answers.
+    latency_seconds: float = 0.0
+    latency_row_seconds: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -394,6 +394,9 @@ class SandboxServer:
         if self.behaviour.offset_row_seconds and query.page_size:
             skipped = (max(query.current_page or 1, 1) - 1) * query.page_size
             time.sleep(skipped * self.behaviour.offset_row_seconds)
+        slow = self.behaviour.latency_seconds + len(items) * self.behaviour.latency_row_seconds
+        if slow:
+            time.sleep(slow)  # outside the store's lock: requests are answered in parallel
         return {"items": items, "search_criteria": echo, "total_count": total}
 
     def _sorted_rows(

@@ -1,0 +1,179 @@
+"""One pass read in parallel: its timestamp range cut into slices, emitted in order.
+
+A slow store takes 0.3-3 s per page, and one reader waits for each page before asking for the
+next. So an incremental pass is cut into slices of about equal record counts: the store tells
+a range's count cheaply (``total_count`` of a page of one), and ranges with too many records
+are halved until each holds about ``target`` records or is a single second (a bulk action's
+cluster stays whole). Each slice is read by its own ``PassReader``, with the keyset cursor,
+on a small thread pool; the pass yields slice after slice, so records keep the cursor's order
+and a STATE message never covers records not yet emitted. Each slice buffers at most
+``buffered`` records: a worker that gets that far ahead waits for the pass to catch up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from tap_magento.reader import PassReader
+
+Record = dict[str, Any]
+ONE_SECOND = datetime.timedelta(seconds=1)
+
+
+@dataclass(frozen=True, order=True)
+class Slice:
+    """Records whose timestamp is at or after ``lower`` and before ``upper``."""
+
+    lower: datetime.datetime
+    upper: datetime.datetime
+
+    def halves(self) -> tuple[Slice, Slice] | None:
+        """Two slices of whole seconds, or None when this one is a single second."""
+        seconds = int((self.upper - self.lower).total_seconds())
+        if seconds <= 1:
+            return None
+        middle = self.lower + datetime.timedelta(seconds=seconds // 2)
+        return Slice(self.lower, middle), Slice(middle, self.upper)
+
+
+Mapper = Callable[[Callable[[Slice], int], Sequence[Slice]], list[int]]
+
+
+# However the store counts (an inflated total_count never stops halving), no more slices.
+MAX_SLICES = 512
+
+
+def plan(whole: Slice, count: Callable[[Slice], int], target: int, map_all: Mapper) -> list[Slice]:
+    """The non-empty slices of ``whole``, each of about ``target`` records at most.
+
+    Ranges are halved a level at a time, and each level's counts are asked for together
+    (``map_all``: on the pool), so planning costs a few round trips, not one per slice.
+    """
+    done: list[Slice] = []
+    level = [(whole, count(whole))]
+    while level:
+        splitting: list[Slice] = []
+        for piece, records in level:
+            halves = piece.halves() if records > target else None
+            if halves is None or len(done) + 2 * len(level) > MAX_SLICES:
+                if records:
+                    done.append(piece)
+            else:
+                splitting.extend(halves)
+        level = list(zip(splitting, map_all(count, splitting), strict=True))
+    return sorted(done)
+
+
+class _End:
+    """Put after a slice's last record; carries the worker's error, if it had one."""
+
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error
+
+
+class ParallelPass:
+    """Plans a pass's slices, then reads them with one ``PassReader`` each, ``workers`` at a
+    time, and yields their records slice after slice."""
+
+    def __init__(
+        self,
+        label: str,
+        plan_slices: Callable[[Mapper], list[Slice]],
+        reader_for: Callable[[Slice], PassReader],
+        *,
+        workers: int,
+        buffered: int,
+        logger: logging.Logger,
+    ) -> None:
+        self.label = label
+        self.readers: list[PassReader] = []
+        self._plan_slices = plan_slices
+        self._reader_for = reader_for
+        self._workers = workers
+        self._buffered = buffered
+        self._logger = logger
+        self._emitted = 0
+
+    @property
+    def emitted_any(self) -> bool:
+        return self._emitted > 0
+
+    def records(self) -> Iterator[Record]:
+        with ThreadPoolExecutor(self._workers, thread_name_prefix=self.label) as pool:
+            slices = self._plan_slices(lambda f, items: list(pool.map(f, items)))
+            yield from self._in_order(slices, pool)
+
+    def _in_order(self, slices: list[Slice], pool: ThreadPoolExecutor) -> Iterator[Record]:
+        stop = threading.Event()
+        upcoming = iter(slices)
+        running: deque[tuple[queue.Queue[Any], Future[None]]] = deque()
+
+        def start_next() -> None:
+            piece = next(upcoming, None)
+            if piece is not None:
+                reader = self._reader_for(piece)
+                self.readers.append(reader)
+                buffer: queue.Queue[Any] = queue.Queue(maxsize=self._buffered)
+                running.append((buffer, pool.submit(_fill, reader, buffer, stop)))
+
+        for _ in range(self._workers):
+            start_next()
+        try:
+            while running:
+                buffer, future = running.popleft()
+                start_next()
+                while not isinstance(item := buffer.get(), _End):
+                    self._emitted += 1
+                    yield item
+                if item.error is not None:
+                    raise item.error
+                future.result()
+        finally:
+            stop.set()  # workers still filling a buffer give up at their next record
+
+    def log_summary(self) -> None:
+        """One line for the whole pass, as a single reader's (``PassReader.log_summary``)."""
+        if not self.readers:
+            self._logger.info("%s: 0 records emitted (nothing in the range)", self.label)
+            return
+        first, *rest = self.readers
+        total = first.paginator.summary
+        for reader in rest:
+            summary = reader.paginator.summary
+            total.pages += summary.pages
+            total.records += summary.records
+            total.repeated += summary.repeated
+            total.windows += summary.windows
+            first.paginator.narrowing.skipped.extend(reader.paginator.narrowing.skipped)
+        total.stopped_because = f"the end of {len(self.readers)} slices"
+        first.log_summary()
+
+
+def _fill(reader: PassReader, buffer: queue.Queue[Any], stop: threading.Event) -> None:
+    """A worker: one slice's records into its buffer, then its end (and error, if any)."""
+    end = _End()
+    try:
+        for record in reader.records():
+            if not _put(buffer, record, stop):
+                return
+    except BaseException as error:  # handed to the pass, which raises it in order
+        end = _End(error)
+    _put(buffer, end, stop)
+
+
+def _put(buffer: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    while not stop.is_set():
+        try:
+            buffer.put(item, timeout=0.1)
+        except queue.Full:
+            continue
+        return True
+    return False
