@@ -41,18 +41,43 @@ def main() -> None:
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
     parser.add_argument("--failure-rate", type=float, default=0.0)
     parser.add_argument("--broken", type=int, default=0, help="orders the store cannot render")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="store time per request")
+    parser.add_argument("--row-latency-ms", type=float, default=0.0, help="and per row answered")
+    parser.add_argument(
+        "--workers", default="1", help="max_parallel_requests to compare, e.g. 1,4,8"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
     print(f"sandbox store with {args.orders} orders built in {time.perf_counter() - started:.1f}s")
-    behaviour = SearchBehaviour(offset_row_seconds=args.offset_row_us / 1e6)
+    behaviour = SearchBehaviour(
+        offset_row_seconds=args.offset_row_us / 1e6,
+        latency_seconds=args.latency_ms / 1000,
+        latency_row_seconds=args.row_latency_ms / 1000,
+    )
     for entity_id in random.Random(1).sample(sorted(store.collection("orders").rows), args.broken):
         store.break_record("orders", entity_id)
-    with SandboxServer(store, behaviour=behaviour) as server, tempfile.TemporaryDirectory() as tmp:
+    seconds_by_workers = {}
+    with SandboxServer(store, behaviour=behaviour) as server:
         for failure in FAILURES:
             chance = args.failure_rate / len(FAILURES)
             server.faults.add(Fault(path="/V1/", chance=chance, times=None, **failure))
+        for workers in [int(w) for w in args.workers.split(",")]:
+            server.requests.clear()
+            print(f"--- max_parallel_requests {workers}")
+            records, elapsed = _run_tap(server, args, workers)
+            seconds_by_workers[workers] = elapsed
+    if len(seconds_by_workers) > 1:
+        base = next(iter(seconds_by_workers.values()))
+        print("speed-up over the first: " + ", ".join(
+            f"{w} workers {base / s:.2f}x" for w, s in seconds_by_workers.items()))  # fmt: skip
+    if not args.failure_rate and not args.broken and not args.latency_ms:
+        _compare_with_bare_client(args, records / elapsed)
+
+
+def _run_tap(server: SandboxServer, args: argparse.Namespace, workers: int) -> tuple[int, float]:
+    with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.json"
         config.write_text(
             json.dumps(
@@ -60,12 +85,14 @@ def main() -> None:
                     "store_url": server.url,
                     "access_token": server.auth.credentials.access_token,
                     "page_size": args.page_size,
+                    "max_parallel_requests": workers,
                     **PAGING[args.paging],
                 }
             )
         )
         catalog = Path(tmp) / "catalog.json"
         catalog.write_text(_catalog_selecting(config, args.stream))
+        server.requests.clear()
         started = time.perf_counter()
         command = [sys.executable, "-m", "tap_magento", "--config", str(config)]
         with subprocess.Popen(
@@ -77,11 +104,9 @@ def main() -> None:
             peak = PeakRss(tap.pid)
             records = sum(1 for line in tap.stdout if line.startswith(b'{"type":"RECORD"'))
         elapsed = time.perf_counter() - started
-        peak_mib = peak.mib()
-        answered = [
-            r for r in server.requests if r.status == 200 and r.path != "/rest/V1/store/websites"
-        ]
-        failed = len(server.requests) - len(answered)
+    peak_mib = peak.mib()
+    answered = [r for r in server.requests if r.status == 200 and "/V1/store/" not in r.path]
+    failed = len(server.requests) - len(answered)
     print(f"tap exit code: {tap.returncode}")
     received = sum(r.size for r in answered) / 2**20
     print(f"{args.stream}: {records} records, {len(answered)} requests ({received:.1f} MiB "
@@ -93,8 +118,7 @@ def main() -> None:
         print(f"orders missing: {args.orders - records} (broken: {args.broken})")
     print(f"tap peak memory (max RSS): {peak_mib:.0f} MiB")
     _print_time_by_depth(answered)
-    if not args.failure_rate and not args.broken:
-        _compare_with_bare_client(args, records / elapsed)
+    return records, elapsed
 
 
 FAILURES = (

@@ -291,7 +291,8 @@ class IncrementalStream(SearchCriteriaStream):
                 return int(total or 0)
 
             target = self.slice_pages * self.connection.page_size.value
-            return plan(whole, count, target, map_all)
+            workers = int(self.config["max_parallel_requests"])
+            return plan(whole, count, target, map_all, workers)
         except UnreadableRecords:
             self.logger.info("%s: a record it cannot render: read in one slice", progress.label)
             return [Slice(self.earliest(context) or EPOCH, upper)]

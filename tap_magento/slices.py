@@ -3,11 +3,12 @@
 A slow store takes 0.3-3 s per page, and one reader waits for each page before asking for the
 next. So an incremental pass is cut into slices of about equal record counts: the store tells
 a range's count cheaply (``total_count`` of a page of one), and ranges with too many records
-are halved until each holds about ``target`` records or is a single second (a bulk action's
+are cut until each holds about ``target`` records or is a single second (a bulk action's
 cluster stays whole). Each slice is read by its own ``PassReader``, with the keyset cursor,
 on a small thread pool; the pass yields slice after slice, so records keep the cursor's order
-and a STATE message never covers records not yet emitted. Each slice buffers at most
-``buffered`` records: a worker that gets that far ahead waits for the pass to catch up.
+and a STATE message never covers records not yet emitted. At most twice as many slices as
+workers are under way, each buffering at most ``buffered`` records: a worker that gets that
+far ahead waits for the pass to catch up, so memory is bounded whatever the store's size.
 """
 
 from __future__ import annotations
@@ -35,13 +36,12 @@ class Slice:
     lower: datetime.datetime
     upper: datetime.datetime
 
-    def halves(self) -> tuple[Slice, Slice] | None:
-        """Two slices of whole seconds, or None when this one is a single second."""
+    def parts(self, wanted: int) -> list[Slice]:
+        """Up to ``wanted`` slices of whole seconds, of equal length; [self] for one second."""
         seconds = int((self.upper - self.lower).total_seconds())
-        if seconds <= 1:
-            return None
-        middle = self.lower + datetime.timedelta(seconds=seconds // 2)
-        return Slice(self.lower, middle), Slice(middle, self.upper)
+        count = max(1, min(wanted, seconds))
+        cuts = [self.lower + datetime.timedelta(seconds=seconds * i // count) for i in range(count)]
+        return [Slice(a, b) for a, b in zip(cuts, [*cuts[1:], self.upper], strict=True)]
 
 
 Mapper = Callable[[Callable[[Slice], int], Sequence[Slice]], list[int]]
@@ -51,24 +51,36 @@ Mapper = Callable[[Callable[[Slice], int], Sequence[Slice]], list[int]]
 MAX_SLICES = 512
 
 
-def plan(whole: Slice, count: Callable[[Slice], int], target: int, map_all: Mapper) -> list[Slice]:
+def plan(
+    whole: Slice, count: Callable[[Slice], int], target: int, map_all: Mapper, workers: int = 1
+) -> list[Slice]:
     """The non-empty slices of ``whole``, each of about ``target`` records at most.
 
-    Ranges are halved a level at a time, and each level's counts are asked for together
-    (``map_all``: on the pool), so planning costs a few round trips, not one per slice.
+    A range with too many records is cut into as many equal stretches of time as its count
+    calls for (records are often spread evenly in time), the first time rounded up to a
+    multiple of ``workers`` so that the last round of slices keeps every worker busy; only
+    stretches still too full are cut again. Each round's counts are asked for together
+    (``map_all``: on the pool), so planning costs a few round trips and about one count per
+    slice.
     """
     done: list[Slice] = []
     level = [(whole, count(whole))]
     while level:
-        splitting: list[Slice] = []
-        for piece, records in level:
-            halves = piece.halves() if records > target else None
-            if halves is None or len(done) + 2 * len(level) > MAX_SLICES:
+        cutting: list[Slice] = []
+        for position, (piece, records) in enumerate(level):
+            # Slices this piece may become: the rest of the level keeps one each at least.
+            budget = MAX_SLICES - len(done) - len(cutting) - (len(level) - position - 1)
+            needed = -(-records // target)
+            if piece == whole:  # the first cut: a multiple of the workers
+                needed = -(-needed // workers) * workers
+            wanted = min(needed, budget)
+            parts = piece.parts(wanted) if records > target and wanted > 1 else [piece]
+            if len(parts) == 1:
                 if records:
                     done.append(piece)
             else:
-                splitting.extend(halves)
-        level = list(zip(splitting, map_all(count, splitting), strict=True))
+                cutting.extend(parts)
+        level = list(zip(cutting, map_all(count, cutting), strict=True))
     return sorted(done)
 
 
@@ -124,7 +136,9 @@ class ParallelPass:
                 buffer: queue.Queue[Any] = queue.Queue(maxsize=self._buffered)
                 running.append((buffer, pool.submit(_fill, reader, buffer, stop)))
 
-        for _ in range(self._workers):
+        # Twice as many slices as workers under way: a worker done with its slice starts the
+        # next at once instead of waiting for the pass to catch up with it.
+        for _ in range(2 * self._workers):
             start_next()
         try:
             while running:

@@ -119,7 +119,14 @@ def sync(
     state: dict[str, Any] | None = None,
     streams: list[str] | None = None,
 ) -> SyncResult:
-    """Run the tap in this process (as ``tap-magento --config ... [--state ...]``)."""
+    """Run the tap in this process (as ``tap-magento --config ... [--state ...]``).
+
+    ``TAP_MAGENTO_TEST_MAX_PARALLEL_REQUESTS`` sets ``max_parallel_requests`` where a test does
+    not: ``.ci/run`` runs the paging, retry and resume tests once more with one reader.
+    """
+    forced = os.environ.get("TAP_MAGENTO_TEST_MAX_PARALLEL_REQUESTS")
+    if forced and "max_parallel_requests" not in config:
+        config = {**config, "max_parallel_requests": int(forced)}
     tap = TapMagento(config=config, state=copy.deepcopy(state))  # the SDK updates it in place
     if streams is not None:
         for name, stream in tap.streams.items():

@@ -74,7 +74,10 @@ def test_killed_syncs_resumed_from_their_last_state_deliver_every_record(
     store_server, tmp_path
 ) -> None:
     config = tmp_path / "config.json"
-    config.write_text(json.dumps(bearer_config(store_server, page_size=50, lookback_seconds=0)))
+    settings = bearer_config(store_server, page_size=50, lookback_seconds=0)
+    if forced := os.environ.get("TAP_MAGENTO_TEST_MAX_PARALLEL_REQUESTS"):  # see support.sync
+        settings["max_parallel_requests"] = int(forced)
+    config.write_text(json.dumps(settings))
     rng = random.Random(2024)
     state: dict[str, Any] | None = None
     emitted: dict[str, dict[tuple, int]] = {stream: {} for stream in STREAMS}
