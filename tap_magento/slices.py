@@ -23,6 +23,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from tap_magento.narrowing import Skipped
+from tap_magento.paging import PagingSummary
 from tap_magento.reader import PassReader
 
 Record = dict[str, Any]
@@ -106,7 +108,10 @@ class ParallelPass:
         logger: logging.Logger,
     ) -> None:
         self.label = label
-        self.readers: list[PassReader] = []
+        # What finished slices read and skipped, for the summary; their readers are let go
+        # (a reader keeps its last page), so memory does not grow with the number of slices.
+        self.finished: list[tuple[PagingSummary, list[Skipped]]] = []
+        self._first: PassReader | None = None
         self._plan_slices = plan_slices
         self._reader_for = reader_for
         self._workers = workers
@@ -126,15 +131,15 @@ class ParallelPass:
     def _in_order(self, slices: list[Slice], pool: ThreadPoolExecutor) -> Iterator[Record]:
         stop = threading.Event()
         upcoming = iter(slices)
-        running: deque[tuple[queue.Queue[Any], Future[None]]] = deque()
+        running: deque[tuple[PassReader, queue.Queue[Any], Future[None]]] = deque()
 
         def start_next() -> None:
             piece = next(upcoming, None)
             if piece is not None:
                 reader = self._reader_for(piece)
-                self.readers.append(reader)
+                self._first = self._first or reader
                 buffer: queue.Queue[Any] = queue.Queue(maxsize=self._buffered)
-                running.append((buffer, pool.submit(_fill, reader, buffer, stop)))
+                running.append((reader, buffer, pool.submit(_fill, reader, buffer, stop)))
 
         # Twice as many slices as workers under way: a worker done with its slice starts the
         # next at once instead of waiting for the pass to catch up with it.
@@ -142,7 +147,7 @@ class ParallelPass:
             start_next()
         try:
             while running:
-                buffer, future = running.popleft()
+                reader, buffer, future = running.popleft()
                 start_next()
                 while not isinstance(item := buffer.get(), _End):
                     self._emitted += 1
@@ -150,24 +155,25 @@ class ParallelPass:
                 if item.error is not None:
                     raise item.error
                 future.result()
+                paginator = reader.paginator
+                self.finished.append((paginator.summary, paginator.narrowing.skipped))
         finally:
             stop.set()  # workers still filling a buffer give up at their next record
 
     def log_summary(self) -> None:
         """One line for the whole pass, as a single reader's (``PassReader.log_summary``)."""
-        if not self.readers:
+        first = self._first
+        if first is None:
             self._logger.info("%s: 0 records emitted (nothing in the range)", self.label)
             return
-        first, *rest = self.readers
         total = first.paginator.summary
-        for reader in rest:
-            summary = reader.paginator.summary
+        for summary, skipped in self.finished[1:]:
             total.pages += summary.pages
             total.records += summary.records
             total.repeated += summary.repeated
             total.windows += summary.windows
-            first.paginator.narrowing.skipped.extend(reader.paginator.narrowing.skipped)
-        total.stopped_because = f"the end of {len(self.readers)} slices"
+            first.paginator.narrowing.skipped.extend(skipped)
+        total.stopped_because = f"the end of {len(self.finished)} slices"
         first.log_summary()
 
 
