@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 DEFAULT_STORE_CODE = "default"
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# The store's JSON that the slices of one pass read in parallel may hold between them, waiting
+# for their turn to be emitted (decoded, records take a few times more).
+SLICE_BUFFER_BYTES = 48 * 2**20
 
 
 class PagedStream(MagentoStream):
@@ -266,36 +269,43 @@ class IncrementalStream(SearchCriteriaStream):
             lambda map_all: self.plan_slices(context, progress, map_all),
             lambda piece: self.reader(context, progress, self.slice_bounds(piece)),
             workers=workers,
-            buffered=self.slice_pages * self.connection.page_size.value,
             logger=self.logger,
         )
 
     def plan_slices(
         self, context: Context | None, progress: Progress, map_all: Mapper
-    ) -> list[Slice]:
-        """Cut the pass's range into slices of about ``slice_pages`` pages each.
+    ) -> tuple[list[Slice], int]:
+        """Cut the pass's range into slices; also the records a slice may buffer.
 
-        A page of one that the store cannot render (the first record, or the one a count's
-        page holds) leaves the range whole: one reader, which narrows such pages down.
+        A slice holds up to ``slice_pages`` pages, fewer when records are big: all workers'
+        buffers together hold about ``SLICE_BUFFER_BYTES`` of the store's JSON (one record's
+        size is that of the first count's page of one). A page of one that the store cannot
+        render (the first record, or the one a count's page holds) leaves the range whole:
+        one reader, which narrows such pages down.
         """
         upper = self.upper_bound_exclusive()
+        page_size = self.connection.page_size.value
+        workers = int(self.config["max_parallel_requests"])
         try:
             lower = self.earliest(context) or self.first_stamp(context, progress)
             if lower is None:
-                return []  # nothing in the range at all
+                return [], page_size  # nothing in the range at all
             whole = Slice(lower.replace(microsecond=0), upper)
 
-            def count(piece: Slice) -> int:
+            def counted(piece: Slice) -> tuple[int, int]:
                 cursor = Cursor(size=1, bounds=self.slice_bounds(piece))
-                total = self.parse_page(self.fetch(context, cursor, progress)).total_count
-                return int(total or 0)
+                response = self.fetch(context, cursor, progress)
+                page = self.parse_page(response)
+                return int(page.total_count or 0), len(response.content) if page.records else 0
 
-            target = self.slice_pages * self.connection.page_size.value
-            workers = int(self.config["max_parallel_requests"])
-            return plan(whole, count, target, map_all, workers)
+            records, record_bytes = counted(whole)
+            by_memory = SLICE_BUFFER_BYTES // (workers * max(record_bytes, 1))
+            target = max(page_size, min(self.slice_pages * page_size, by_memory))
+            slices = plan(whole, lambda piece: counted(piece)[0], target, map_all, workers, records)
+            return slices, target
         except UnreadableRecords:
             self.logger.info("%s: a record it cannot render: read in one slice", progress.label)
-            return [Slice(self.earliest(context) or EPOCH, upper)]
+            return [Slice(self.earliest(context) or EPOCH, upper)], page_size
 
     def first_stamp(self, context: Context | None, progress: Progress) -> datetime.datetime | None:
         """The oldest record's timestamp, when no bookmark or start_date bounds the pass."""

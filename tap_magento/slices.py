@@ -6,9 +6,9 @@ a range's count cheaply (``total_count`` of a page of one), and ranges with too 
 are cut until each holds about ``target`` records or is a single second (a bulk action's
 cluster stays whole). Each slice is read by its own ``PassReader``, with the keyset cursor,
 on a small thread pool; the pass yields slice after slice, so records keep the cursor's order
-and a STATE message never covers records not yet emitted. At most twice as many slices as
-workers are under way, each buffering at most ``buffered`` records: a worker that gets that
-far ahead waits for the pass to catch up, so memory is bounded whatever the store's size.
+and a STATE message never covers records not yet emitted. As many slices as workers are
+under way, each buffering at most one slice: a worker that gets that far ahead waits for the
+pass to catch up, so memory is bounded whatever the store's size.
 """
 
 from __future__ import annotations
@@ -53,8 +53,13 @@ Mapper = Callable[[Callable[[Slice], int], Sequence[Slice]], list[int]]
 MAX_SLICES = 512
 
 
-def plan(
-    whole: Slice, count: Callable[[Slice], int], target: int, map_all: Mapper, workers: int = 1
+def plan(  # noqa: PLR0917 - the plan's inputs, all of them positional in every call
+    whole: Slice,
+    count: Callable[[Slice], int],
+    target: int,
+    map_all: Mapper,
+    workers: int = 1,
+    whole_count: int | None = None,
 ) -> list[Slice]:
     """The non-empty slices of ``whole``, each of about ``target`` records at most.
 
@@ -66,7 +71,7 @@ def plan(
     slice.
     """
     done: list[Slice] = []
-    level = [(whole, count(whole))]
+    level = [(whole, count(whole) if whole_count is None else whole_count)]
     while level:
         cutting: list[Slice] = []
         for position, (piece, records) in enumerate(level):
@@ -100,11 +105,10 @@ class ParallelPass:
     def __init__(
         self,
         label: str,
-        plan_slices: Callable[[Mapper], list[Slice]],
+        plan_slices: Callable[[Mapper], tuple[list[Slice], int]],
         reader_for: Callable[[Slice], PassReader],
         *,
         workers: int,
-        buffered: int,
         logger: logging.Logger,
     ) -> None:
         self.label = label
@@ -115,7 +119,7 @@ class ParallelPass:
         self._plan_slices = plan_slices
         self._reader_for = reader_for
         self._workers = workers
-        self._buffered = buffered
+        self._buffered = 1
         self._logger = logger
         self._emitted = 0
 
@@ -125,7 +129,7 @@ class ParallelPass:
 
     def records(self) -> Iterator[Record]:
         with ThreadPoolExecutor(self._workers, thread_name_prefix=self.label) as pool:
-            slices = self._plan_slices(lambda f, items: list(pool.map(f, items)))
+            slices, self._buffered = self._plan_slices(lambda f, items: list(pool.map(f, items)))
             yield from self._in_order(slices, pool)
 
     def _in_order(self, slices: list[Slice], pool: ThreadPoolExecutor) -> Iterator[Record]:
@@ -141,9 +145,7 @@ class ParallelPass:
                 buffer: queue.Queue[Any] = queue.Queue(maxsize=self._buffered)
                 running.append((reader, buffer, pool.submit(_fill, reader, buffer, stop)))
 
-        # Twice as many slices as workers under way: a worker done with its slice starts the
-        # next at once instead of waiting for the pass to catch up with it.
-        for _ in range(2 * self._workers):
+        for _ in range(self._workers):
             start_next()
         try:
             while running:
