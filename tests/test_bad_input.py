@@ -42,6 +42,8 @@ CASES: dict[str, dict[str, Any]] = {
     "min_request_interval negative": {"config": {"min_request_interval": -0.5}, "says": "min_request_interval: -0.5"},
     "lookback_seconds negative": {"config": {"lookback_seconds": -1}, "says": "lookback_seconds: -1"},
     "lookback_seconds as words": {"config": {"lookback_seconds": "2 minutes"}, "says": "lookback_seconds: '2 minutes'"},
+    "max_parallel_requests 0": {"config": {"max_parallel_requests": 0}, "says": "max_parallel_requests: 0 is less than the minimum of 1"},
+    "max_parallel_requests 99": {"config": {"max_parallel_requests": 99}, "says": "max_parallel_requests: 99 is greater than the maximum of 16"},
     "max_pages_per_window 0": {"config": {"max_pages_per_window": 0}, "says": "max_pages_per_window: 0"},
     "stock_items_max_qty negative": {"config": {"stock_items_max_qty": -1}, "says": "stock_items_max_qty: -1"},
     # Dates: formats and order.
