@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.exceptions import FatalAPIError
@@ -26,6 +26,7 @@ from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
 from tap_magento.progress import Progress
 from tap_magento.reader import PassReader, pass_label
 from tap_magento.search_criteria import (
+    Direction,
     Filter,
     FilterGroup,
     SortOrder,
@@ -33,7 +34,7 @@ from tap_magento.search_criteria import (
     all_of,
     search_criteria_params,
 )
-from tap_magento.slices import Mapper, ParallelPass, Slice, plan
+from tap_magento.slices import Mapper, ParallelPass, Piece, Slice, plan
 from tap_magento.timestamps import parse_setting, to_magento
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 DEFAULT_STORE_CODE = "default"
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 # The store's JSON that the slices of one pass read in parallel may hold between them, waiting
 # for their turn to be emitted (decoded, records take a few times more).
 SLICE_BUFFER_BYTES = 48 * 2**20
@@ -203,8 +203,97 @@ class SearchCriteriaStream(PagedStream):
         groups = (*self.filter_groups(context), *cursor.bounds)
         if cursor.after is not None:
             groups = (*groups, *after(fields, cursor.after))
+        direction: Direction = "DESC" if cursor.from_end else "ASC"
         return search_criteria_params(
-            groups, tuple(SortOrder(name) for name in fields), cursor.size, cursor.page
+            groups, tuple(SortOrder(name, direction) for name in fields), cursor.size, cursor.page
+        )
+
+    # --- reading a pass in parallel slices (slices.py) ------------------------------------------
+
+    # A slice holds about this many pages: each slice costs a count or two to plan, so not
+    # too few; a worker buffers at most one slice.
+    slice_pages: ClassVar[int] = 16
+
+    @property
+    def slice_field(self) -> str | None:
+        """The searchCriteria field a pass is cut into slices on; None: one reader reads it.
+
+        A full-table list is cut on its key when that is one integer: a range of strings
+        (SKUs) cannot be cut into parts of about equal counts without reading it.
+        """
+        if len(self.record_key) != 1:
+            return None
+        key = self.record_key[0]
+        declared = self.schema["properties"].get(key, {}).get("type")
+        integer = declared == "integer" or (isinstance(declared, list) and "integer" in declared)
+        return self.search_names.get(key, key) if integer else None
+
+    def slice_position(self, record: dict[str, Any]) -> int:
+        """Where a record (as the store sent it) lies on the slicing axis."""
+        return int(record[self.record_key[0]])
+
+    def slice_value(self, position: int) -> str:
+        """A position on the slicing axis as a filter value."""
+        return str(position)
+
+    def pass_end(self, context: Context | None, progress: Progress) -> int:
+        """Just past the pass's last position: its last key plus one."""
+        page = self.parse_page(self.fetch(context, Cursor(size=1, from_end=True), progress))
+        return self.slice_position(page.records[0]) + 1 if page.records else 0
+
+    @override
+    def new_pass(self, context: Context | None) -> PassReader | ParallelPass:
+        """Slices in parallel, with ``max_parallel_requests`` above 1 and keyset paging."""
+        workers = int(self.config["max_parallel_requests"])
+        if workers <= 1 or not self.config["keyset_paging"] or self.slice_field is None:
+            return super().new_pass(context)
+        progress = self.progress_for(context)
+        return ParallelPass(
+            progress.label,
+            lambda map_all: self.plan_slices(context, progress, map_all),
+            lambda piece: self.reader(context, progress, self.slice_bounds(piece)),
+            workers=workers,
+            logger=self.logger,
+        )
+
+    def plan_slices(
+        self, context: Context | None, progress: Progress, map_all: Mapper
+    ) -> tuple[Sequence[Piece], int]:
+        """Cut the pass's range into slices; also the records a slice may buffer.
+
+        The pass's first record, in a page of one, gives where its range starts, how many
+        records it holds, and one record's size. A slice holds up to ``slice_pages`` pages,
+        fewer when records are big: all workers' buffers together hold about
+        ``SLICE_BUFFER_BYTES`` of the store's JSON. A page of one that the store cannot render
+        leaves the pass whole: one reader, which narrows such pages down.
+        """
+        page_size = self.connection.page_size.value
+        workers = int(self.config["max_parallel_requests"])
+        try:
+            response = self.fetch(context, Cursor(size=1), progress)
+            first = self.parse_page(response)
+            if not first.records:
+                return [], page_size  # nothing in the range at all
+            whole = Slice(self.slice_position(first.records[0]), self.pass_end(context, progress))
+
+            def count(piece: Slice) -> int:
+                cursor = Cursor(size=1, bounds=self.slice_bounds(piece))
+                return int(self.parse_page(self.fetch(context, cursor, progress)).total_count or 0)
+
+            by_memory = SLICE_BUFFER_BYTES // (workers * max(len(response.content), 1))
+            target = max(page_size, min(self.slice_pages * page_size, by_memory))
+            records = int(first.total_count or 0)
+            return plan(whole, count, target, map_all, workers, records), target
+        except UnreadableRecords:
+            self.logger.info("%s: a record it cannot render: read in one slice", progress.label)
+            return [None], page_size
+
+    def slice_bounds(self, piece: Piece) -> tuple[FilterGroup, ...]:
+        if piece is None or self.slice_field is None:
+            return ()
+        return all_of(
+            Filter(self.slice_field, self.slice_value(piece.lower), "gteq"),
+            Filter(self.slice_field, self.slice_value(piece.upper), "lt"),
         )
 
 
@@ -230,10 +319,6 @@ class IncrementalStream(SearchCriteriaStream):
         # A timestamp alone is not unique (bulk actions share a second): the key breaks ties.
         return (self.replication_key, *self.record_key)
 
-    # A slice of a pass read in parallel holds about this many pages: each slice costs a
-    # count or two to plan, so not too few; a worker buffers at most one slice.
-    slice_pages: ClassVar[int] = 16
-
     @property
     def stamp_field(self) -> str:
         """The replication key's searchCriteria name."""
@@ -257,61 +342,24 @@ class IncrementalStream(SearchCriteriaStream):
         bounds.append(self.upper_bound_filter(self.stamp_field))
         return all_of(*bounds)
 
+    @property
     @override
-    def new_pass(self, context: Context | None) -> PassReader | ParallelPass:
-        """With ``max_parallel_requests`` above 1 (and keyset paging): slices in parallel."""
-        workers = int(self.config["max_parallel_requests"])
-        if workers <= 1 or not self.config["keyset_paging"]:
-            return super().new_pass(context)
-        progress = self.progress_for(context)
-        return ParallelPass(
-            progress.label,
-            lambda map_all: self.plan_slices(context, progress, map_all),
-            lambda piece: self.reader(context, progress, self.slice_bounds(piece)),
-            workers=workers,
-            logger=self.logger,
-        )
+    def slice_field(self) -> str:
+        return self.stamp_field
 
-    def plan_slices(
-        self, context: Context | None, progress: Progress, map_all: Mapper
-    ) -> tuple[list[Slice], int]:
-        """Cut the pass's range into slices; also the records a slice may buffer.
+    @override
+    def slice_position(self, record: dict[str, Any]) -> int:
+        """The record's timestamp in seconds since the epoch."""
+        return int(parse_setting(str(record[self.replication_key])).timestamp())
 
-        A slice holds up to ``slice_pages`` pages, fewer when records are big: all workers'
-        buffers together hold about ``SLICE_BUFFER_BYTES`` of the store's JSON (one record's
-        size is that of the first count's page of one). A page of one that the store cannot
-        render (the first record, or the one a count's page holds) leaves the range whole:
-        one reader, which narrows such pages down.
-        """
-        upper = self.upper_bound_exclusive()
-        page_size = self.connection.page_size.value
-        workers = int(self.config["max_parallel_requests"])
-        try:
-            lower = self.earliest(context) or self.first_stamp(context, progress)
-            if lower is None:
-                return [], page_size  # nothing in the range at all
-            whole = Slice(lower.replace(microsecond=0), upper)
+    @override
+    def slice_value(self, position: int) -> str:
+        return to_magento(datetime.datetime.fromtimestamp(position, datetime.timezone.utc))
 
-            def counted(piece: Slice) -> tuple[int, int]:
-                cursor = Cursor(size=1, bounds=self.slice_bounds(piece))
-                response = self.fetch(context, cursor, progress)
-                page = self.parse_page(response)
-                return int(page.total_count or 0), len(response.content) if page.records else 0
-
-            records, record_bytes = counted(whole)
-            by_memory = SLICE_BUFFER_BYTES // (workers * max(record_bytes, 1))
-            target = max(page_size, min(self.slice_pages * page_size, by_memory))
-            slices = plan(whole, lambda piece: counted(piece)[0], target, map_all, workers, records)
-            return slices, target
-        except UnreadableRecords:
-            self.logger.info("%s: a record it cannot render: read in one slice", progress.label)
-            return [Slice(self.earliest(context) or EPOCH, upper)], page_size
-
-    def first_stamp(self, context: Context | None, progress: Progress) -> datetime.datetime | None:
-        """The oldest record's timestamp, when no bookmark or start_date bounds the pass."""
-        page = self.parse_page(self.fetch(context, Cursor(size=1), progress))
-        stamp = page.records[0].get(self.replication_key) if page.records else None
-        return parse_setting(str(stamp)) if stamp else None
+    @override
+    def pass_end(self, context: Context | None, progress: Progress) -> int:
+        """The run's upper bound, exclusive: no request needed."""
+        return int(self.upper_bound_exclusive().timestamp())
 
     def upper_bound_exclusive(self) -> datetime.datetime:
         started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
@@ -319,12 +367,6 @@ class IncrementalStream(SearchCriteriaStream):
         if end_date and parse_setting(end_date) <= started_at:
             return parse_setting(end_date)
         return started_at + datetime.timedelta(seconds=1)
-
-    def slice_bounds(self, piece: Slice) -> tuple[FilterGroup, ...]:
-        return all_of(
-            Filter(self.stamp_field, to_magento(piece.lower), "gteq"),
-            Filter(self.stamp_field, to_magento(piece.upper), "lt"),
-        )
 
     def upper_bound_filter(self, field: str) -> Filter:
         """Up to the run's start (inclusive), or before ``end_date`` when it is earlier.

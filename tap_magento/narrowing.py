@@ -40,6 +40,7 @@ class Cursor:
     None at the start. With keyset paging every request is page 1 after a new ``after``.
     ``identify`` asks only for the key and cursor fields of the one record at this position.
     ``bounds``: filter groups every request of the pass carries (a slice of its range).
+    ``from_end``: the list sorted the other way (to find the last key of a range).
     """
 
     after: tuple[str, ...] | None = None
@@ -47,6 +48,7 @@ class Cursor:
     size: int = 1
     identify: bool = False
     bounds: tuple[FilterGroup, ...] = ()
+    from_end: bool = False
 
     @property
     def offset(self) -> int:

@@ -1,10 +1,12 @@
-"""One pass read in parallel: its timestamp range cut into slices, emitted in order.
+"""One pass read in parallel: its range cut into slices, emitted in order.
 
 A slow store takes 0.3-3 s per page, and one reader waits for each page before asking for the
-next. So an incremental pass is cut into slices of about equal record counts: the store tells
-a range's count cheaply (``total_count`` of a page of one), and ranges with too many records
-are cut until each holds about ``target`` records or is a single second (a bulk action's
-cluster stays whole). Each slice is read by its own ``PassReader``, with the keyset cursor,
+next. So a pass is cut into slices of about equal record counts along the field its list is
+sorted on first: the timestamp of an incremental pass (in whole seconds), the integer key of a
+full-table list. The store tells a range's count cheaply (``total_count`` of a page of one),
+and ranges with too many records are cut until each holds about ``target`` records or is a
+single step (one second: a bulk action's cluster stays whole; one key). Each slice is read by
+its own ``PassReader``, with the keyset cursor,
 on a small thread pool; the pass yields slice after slice, so records keep the cursor's order
 and a STATE message never covers records not yet emitted. As many slices as workers are
 under way, each buffering at most one slice: a worker that gets that far ahead waits for the
@@ -13,7 +15,7 @@ pass to catch up, so memory is bounded whatever the store's size.
 
 from __future__ import annotations
 
-import datetime
+import itertools
 import logging
 import queue
 import threading
@@ -28,24 +30,28 @@ from tap_magento.paging import PagingSummary
 from tap_magento.reader import PassReader
 
 Record = dict[str, Any]
-ONE_SECOND = datetime.timedelta(seconds=1)
 
 
 @dataclass(frozen=True, order=True)
 class Slice:
-    """Records whose timestamp is at or after ``lower`` and before ``upper``."""
+    """Records whose slicing field is at or after ``lower`` and before ``upper``.
 
-    lower: datetime.datetime
-    upper: datetime.datetime
+    Positions are integers: a timestamp's seconds since the epoch, or the key itself.
+    """
+
+    lower: int
+    upper: int
 
     def parts(self, wanted: int) -> list[Slice]:
-        """Up to ``wanted`` slices of whole seconds, of equal length; [self] for one second."""
-        seconds = int((self.upper - self.lower).total_seconds())
-        count = max(1, min(wanted, seconds))
-        cuts = [self.lower + datetime.timedelta(seconds=seconds * i // count) for i in range(count)]
+        """Up to ``wanted`` slices of equal length; [self] for a single step."""
+        steps = self.upper - self.lower
+        count = max(1, min(wanted, steps))
+        cuts = [self.lower + steps * i // count for i in range(count)]
         return [Slice(a, b) for a, b in zip(cuts, [*cuts[1:], self.upper], strict=True)]
 
 
+# What one worker reads: a slice, or None for the whole pass (when it could not be planned).
+Piece = Slice | None
 Mapper = Callable[[Callable[[Slice], int], Sequence[Slice]], list[int]]
 
 
@@ -105,8 +111,8 @@ class ParallelPass:
     def __init__(
         self,
         label: str,
-        plan_slices: Callable[[Mapper], tuple[list[Slice], int]],
-        reader_for: Callable[[Slice], PassReader],
+        plan_slices: Callable[[Mapper], tuple[Sequence[Piece], int]],
+        reader_for: Callable[[Piece], PassReader],
         *,
         workers: int,
         logger: logging.Logger,
@@ -132,14 +138,13 @@ class ParallelPass:
             slices, self._buffered = self._plan_slices(lambda f, items: list(pool.map(f, items)))
             yield from self._in_order(slices, pool)
 
-    def _in_order(self, slices: list[Slice], pool: ThreadPoolExecutor) -> Iterator[Record]:
+    def _in_order(self, slices: Sequence[Piece], pool: ThreadPoolExecutor) -> Iterator[Record]:
         stop = threading.Event()
         upcoming = iter(slices)
         running: deque[tuple[PassReader, queue.Queue[Any], Future[None]]] = deque()
 
         def start_next() -> None:
-            piece = next(upcoming, None)
-            if piece is not None:
+            for piece in itertools.islice(upcoming, 1):
                 reader = self._reader_for(piece)
                 self._first = self._first or reader
                 buffer: queue.Queue[Any] = queue.Queue(maxsize=self._buffered)

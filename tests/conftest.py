@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tap_magento import retry
-from tap_magento.families import IncrementalStream
+from tap_magento.families import SearchCriteriaStream
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import make_server
 
@@ -34,7 +34,7 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """Passes read in parallel (the default) cut into slices of two pages, so that the small
     stores of the tests are read in several slices too. (In-process runs only.)"""
-    monkeypatch.setattr(IncrementalStream, "slice_pages", 2)
+    monkeypatch.setattr(SearchCriteriaStream, "slice_pages", 2)
 
 
 @pytest.fixture
