@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from typing_extensions import override
 
+from tap_magento.choices import ChosenRecordsPass, chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
 from tap_magento.errors import PageSizeRefused, UnreadableRecords
 from tap_magento.narrowing import Cursor, Skipped
 from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
 from tap_magento.progress import Progress
-from tap_magento.reader import PassReader, pass_label
+from tap_magento.reader import Pass, PassReader, pass_label
 from tap_magento.search_criteria import (
     Direction,
     Filter,
@@ -73,7 +76,7 @@ class PagedStream(MagentoStream):
             page_size, key_of(self.record_key), on_skip=self._record_skipped, bounds=bounds
         )
 
-    def new_pass(self, context: Context | None) -> PassReader | ParallelPass:
+    def new_pass(self, context: Context | None) -> Pass:
         """What reads one pass over the list: one reader, page after page."""
         return self.reader(context, self.progress_for(context))
 
@@ -102,7 +105,27 @@ class PagedStream(MagentoStream):
         if cursor.identify:  # what names the record: enough to step past it
             naming = dict.fromkeys((*self.cursor_fields, *self.record_key))
             params["fields"] = f"items[{','.join(naming)}]"
+        elif self.projection is not None:
+            params["fields"] = self.projection
         return params
+
+    @cached_property
+    def projection(self) -> str | None:
+        """Magento's ``fields`` when the catalog deselects properties, else None.
+
+        The store then renders and sends only the selected properties, the key and the cursor
+        fields (and ``total_count``). A property with some nested properties deselected is
+        asked for whole; the SDK drops the deselected parts.
+        """
+        if not self.deselects_any:
+            return None
+        selected = (
+            name
+            for name in self.schema["properties"]
+            if self.mask.get(("properties", name), True) and name not in self.context_keys
+        )
+        wanted = dict.fromkeys((*self.record_key, *self.cursor_fields, *selected))
+        return f"items[{','.join(wanted)}],total_count"
 
     def parse_page(self, response: requests.Response) -> Page:
         body = self.decode(response)
@@ -178,8 +201,40 @@ class SearchCriteriaStream(PagedStream):
     def cursor_fields(self) -> tuple[str, ...]:
         return self.record_key
 
+    def search_name(self, field: str) -> str:
+        return self.search_names.get(field, field)
+
     def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
+        """What every request of a pass carries: its range (not when reading chosen ids), and
+        the user's ``stream_filters``."""
+        own = () if self.chosen_ids is not None else self.range_filters(context)
+        return (*own, *self.user_filters)
+
+    def range_filters(self, context: Context | None) -> tuple[FilterGroup, ...]:
+        """The records a pass covers; a full-table list: all of them."""
         return ()
+
+    @cached_property
+    def user_filters(self) -> tuple[FilterGroup, ...]:
+        return chosen_filters(self.config, self.name)
+
+    @cached_property
+    def chosen_ids(self) -> tuple[str, ...] | None:
+        """The keys ``ids`` names for this stream: only those records are read."""
+        return chosen_ids(self.config, self.name)
+
+    @property
+    @override
+    def replication_method(self) -> str:
+        # Records read by key leave the bookmark where it was: the SDK moves bookmarks of
+        # incremental streams only.
+        return REPLICATION_FULL_TABLE if self.chosen_ids is not None else super().replication_method
+
+    @property
+    @override
+    def emit_activate_version_messages(self) -> bool:
+        # A few records read by key are not the whole table: a target must not drop the rest.
+        return self.chosen_ids is None and super().emit_activate_version_messages
 
     @override
     def new_paginator(
@@ -199,7 +254,7 @@ class SearchCriteriaStream(PagedStream):
 
     @override
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
-        fields = tuple(self.search_names.get(name, name) for name in self.cursor_fields)
+        fields = tuple(map(self.search_name, self.cursor_fields))
         groups = (*self.filter_groups(context), *cursor.bounds)
         if cursor.after is not None:
             groups = (*groups, *after(fields, cursor.after))
@@ -226,7 +281,7 @@ class SearchCriteriaStream(PagedStream):
         key = self.record_key[0]
         declared = self.schema["properties"].get(key, {}).get("type")
         integer = declared == "integer" or (isinstance(declared, list) and "integer" in declared)
-        return self.search_names.get(key, key) if integer else None
+        return self.search_name(key) if integer else None
 
     def slice_position(self, record: dict[str, Any]) -> int:
         """Where a record (as the store sent it) lies on the slicing axis."""
@@ -242,8 +297,20 @@ class SearchCriteriaStream(PagedStream):
         return self.slice_position(page.records[0]) + 1 if page.records else 0
 
     @override
-    def new_pass(self, context: Context | None) -> PassReader | ParallelPass:
+    def new_pass(self, context: Context | None) -> Pass:
         """Slices in parallel, with ``max_parallel_requests`` above 1 and keyset paging."""
+        if self.chosen_ids is not None:
+            progress = self.progress_for(context)
+            field = self.search_name(self.record_key[0])
+            return ChosenRecordsPass(
+                progress.label,
+                self.chosen_ids,
+                self.record_key[0],
+                lambda keys: self.reader(
+                    context, progress, all_of(Filter(field, ",".join(keys), "in"))
+                ),
+                self.logger,
+            )
         workers = int(self.config["max_parallel_requests"])
         if workers <= 1 or not self.config["keyset_paging"] or self.slice_field is None:
             return super().new_pass(context)
@@ -322,7 +389,7 @@ class IncrementalStream(SearchCriteriaStream):
     @property
     def stamp_field(self) -> str:
         """The replication key's searchCriteria name."""
-        return self.search_names.get(self.replication_key, self.replication_key)
+        return self.search_name(self.replication_key)
 
     def earliest(self, context: Context | None) -> datetime.datetime | None:
         """The pass's lower bound: the bookmark (or start_date) less the lookback."""
@@ -334,7 +401,7 @@ class IncrementalStream(SearchCriteriaStream):
         return max(earliest, parse_setting(start_date)) if start_date else earliest
 
     @override
-    def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
+    def range_filters(self, context: Context | None) -> tuple[FilterGroup, ...]:
         bounds = []
         earliest = self.earliest(context)
         if earliest is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tap_magento.errors import UnreadableRecords
 from tap_magento.paging import Page, WindowPaginator
@@ -23,6 +23,17 @@ if TYPE_CHECKING:
     from tap_magento.progress import Progress
 
 Record = dict[str, Any]
+
+
+class Pass(Protocol):
+    """What reads a pass: one reader, slices in parallel, or the records chosen by key."""
+
+    def records(self) -> Iterator[Record]: ...
+
+    @property
+    def emitted_any(self) -> bool: ...
+
+    def log_summary(self) -> None: ...
 
 
 class PassReader:

@@ -20,6 +20,7 @@ from singer_sdk import typing as th
 
 from tap_magento.connection import rest_url
 from tap_magento.errors import config_error
+from tap_magento.search_criteria import CONDITION_TYPES
 from tap_magento.timestamps import parse_setting
 
 # Magento refuses bigger pages when input limits are on (maximum 300 by default); without
@@ -33,6 +34,9 @@ ONE_LINE = r"^[^\r\n]+$"  # a header value: no line breaks
 DATE_OR_DATE_TIME = (
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$"
 )
+# A searchCriteria field: a column name, or a joined table's (``main_table.status``).
+FIELD_NAME = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
+MAX_IDS = 10_000  # a repair, not a sync: bigger sets are a start_date/end_date range
 IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
 IMS_SCOPES = ("AdobeID", "openid", "adobeio_api", "additional_info.projectedProductContext",
               "commerce.accs")  # fmt: skip
@@ -183,8 +187,9 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         th.IntegerType(minimum=1, maximum=16),
         default=4,
         title="Maximum parallel requests",
-        description="Incremental streams read a pass in slices of its timestamp range, this "
-        "many at a time, and emit them in order; 1 reads page after page. 1 to 16. "
+        description="Incremental streams read a pass in slices of its timestamp range, and "
+        "full-table lists keyed by an integer in slices of their key range, this many at a "
+        "time, and emit them in order; 1 reads page after page. 1 to 16. "
         "min_request_interval and a 429's Retry-After hold across all of them.",
     ),
     th.Property(
@@ -268,6 +273,57 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "so a target can delete or mark rows that disappeared from the store.",
     ),
     th.Property(
+        "stream_filters",
+        th.CustomType(
+            {
+                "type": ["object", "null"],
+                "additionalProperties": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "value"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "field": {"type": "string", "pattern": FIELD_NAME},
+                            "condition_type": {"type": "string", "enum": sorted(CONDITION_TYPES)},
+                            "value": {
+                                "type": ["string", "number", "boolean", "array"],
+                                "items": {"type": ["string", "number"]},
+                                "minItems": 1,
+                            },
+                        },
+                    },
+                },
+            }
+        ),
+        title="Stream filters",
+        description="Extra searchCriteria conditions per stream, AND-ed with each other and "
+        'with the tap\'s own, e.g. {"orders": [{"field": "status", "condition_type": "in", '
+        '"value": ["complete", "closed"]}]}. condition_type is one of Magento\'s (eq by '
+        "default); a list value is sent comma-separated. Not on the fields a stream's pages "
+        "are ordered by (its timestamp and key): use start_date, end_date or ids.",
+    ),
+    th.Property(
+        "ids",
+        th.CustomType(
+            {
+                "type": ["object", "null"],
+                "additionalProperties": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_IDS,
+                    "items": {"type": ["integer", "string"], "pattern": ONE_LINE},
+                },
+            }
+        ),
+        title="Records by key",
+        description='Read only these records of these streams, e.g. {"orders": [1001, 1002]} '
+        "(up to 10000 a stream), whatever their timestamps, and leave the streams' bookmarks "
+        "where they were: to repair a few rows without a full resync. Other selected streams "
+        "are read as usual.",
+    ),
+    th.Property(
         "log_request_metrics",
         th.BooleanType,
         default=False,
@@ -347,6 +403,10 @@ PATTERN_HINTS = {
 
 def _schema_problem(error: ValidationError) -> str:
     setting = str(error.absolute_path[0]) if error.absolute_path else ""
+    if len(error.absolute_path) > 1 and not isinstance(error.absolute_path[-1], int):
+        # Inside an object setting: stream_filters.orders[0].field
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        return f"{path[1:]}: {error.message}"
     if error.validator == "pattern" and setting in PATTERN_HINTS:
         return f"{setting} has {error.instance!r}, which is not {PATTERN_HINTS[setting]}"
     if error.validator == "uniqueItems":

@@ -147,6 +147,12 @@ def write_json(folder: Path, name: str, content: Any) -> str:
     return str(path)
 
 
+def discovered_catalog(server: SandboxServer, folder: Path) -> dict[str, Any]:
+    """What ``tap-magento --discover`` answers for the sandbox store."""
+    config = write_json(folder, "discover.json", bearer_config(server))
+    return dict(json.loads(run_cli("--config", config, "--discover").stdout))
+
+
 def run_tap(
     folder: Path, config: dict[str, Any], *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -19,6 +19,7 @@ from tap_magento.sandbox.server import ACL_RESOURCES, SandboxServer
 from tests.support import (
     SyncResult,
     bearer_config,
+    discovered_catalog,
     magento_to_rfc3339,
     make_server,
     run_cli,
@@ -39,7 +40,7 @@ def order_ids(server: SandboxServer) -> list[int]:
 
 def test_catalog_selects_streams_and_fields(server: SandboxServer, tmp_path: Path) -> None:
     config = bearer_config(server)
-    catalog = _discovered(server, tmp_path)
+    catalog = discovered_catalog(server, tmp_path)
     for entry in catalog["streams"]:
         for item in entry["metadata"]:
             if item["breadcrumb"] == []:
@@ -214,17 +215,12 @@ def test_connection_test_fails_in_one_line_on_a_wrong_token(
 
 def _only(server: SandboxServer, tmp_path: Path, *streams: str) -> str:
     """A catalog file with only these streams selected."""
-    catalog = _discovered(server, tmp_path)
+    catalog = discovered_catalog(server, tmp_path)
     for entry in catalog["streams"]:
         for item in entry["metadata"]:
             if item["breadcrumb"] == []:
                 item["metadata"]["selected"] = entry["tap_stream_id"] in streams
     return write_json(tmp_path, f"catalog-{'-'.join(streams)}.json", catalog)
-
-
-def _discovered(server: SandboxServer, tmp_path: Path) -> dict[str, Any]:
-    config = write_json(tmp_path, "discover.json", bearer_config(server))
-    return dict(json.loads(run_cli("--config", config, "--discover").stdout))
 
 
 # Every capability ``--about`` declares, and the test that shows it working.

@@ -1,0 +1,151 @@
+"""What a user chooses to read beyond the catalog: extra filters, and records by key.
+
+``stream_filters`` adds ``{field, condition_type, value}`` conditions to every request of a
+stream, each its own filter group (groups are AND-ed). ``ids`` reads only the records with
+these keys, in batches of ``in`` filters, and leaves the stream's bookmark where it was.
+Both are checked once at start-up, so a bad one is one line before any request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tap_magento.errors import config_error
+from tap_magento.search_criteria import Filter, FilterGroup, all_of
+
+if TYPE_CHECKING:
+    from tap_magento.reader import PassReader
+
+# Keys per ``in`` filter: a request's URL stays a few KB long.
+IDS_PER_REQUEST = 200
+
+
+class Choosable(Protocol):
+    """What a stream tells about itself for its filters and ids to be checked."""
+
+    name: str
+
+    @property
+    def cursor_fields(self) -> tuple[str, ...]: ...
+
+    @property
+    def record_key(self) -> tuple[str, ...]: ...
+
+    def search_name(self, field: str) -> str: ...
+
+
+def filter_value(value: Any) -> str:
+    """A setting's value as searchCriteria sends it: lists comma-separated, booleans 1/0."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return ",".join(filter_value(item) for item in value)
+    return str(value)
+
+
+def chosen_filters(config: Mapping[str, Any], stream: str) -> tuple[FilterGroup, ...]:
+    """The stream's ``stream_filters``, one filter group each."""
+    return all_of(
+        *(
+            Filter(f["field"], filter_value(f["value"]), f.get("condition_type", "eq"))
+            for f in (config.get("stream_filters") or {}).get(stream, ())
+        )
+    )
+
+
+def chosen_ids(config: Mapping[str, Any], stream: str) -> tuple[str, ...] | None:
+    """The keys ``ids`` names for the stream (in order, once each), or None."""
+    keys = (config.get("ids") or {}).get(stream)
+    return tuple(dict.fromkeys(filter_value(k) for k in keys)) if keys is not None else None
+
+
+def batches(keys: Sequence[str]) -> Iterator[tuple[str, ...]]:
+    for start in range(0, len(keys), IDS_PER_REQUEST):
+        yield tuple(keys[start : start + IDS_PER_REQUEST])
+
+
+def check_choices(config: Mapping[str, Any], streams: Mapping[str, Choosable | None]) -> None:
+    """Refuse, in one line, filters or ids the streams cannot take.
+
+    ``streams`` maps each stream name to the stream, or None when it is not a searchCriteria
+    list (those take neither).
+    """
+    searchable = {name: stream for name, stream in streams.items() if stream is not None}
+    for setting in ("stream_filters", "ids"):
+        for name in config.get(setting) or {}:
+            if name not in streams:
+                known = ", ".join(sorted(streams))
+                raise config_error(f"{setting}: {name!r} is not a stream; streams are {known}.")
+            if name not in searchable:
+                msg = (
+                    f"{setting}: {name} is not a searchCriteria list, so it takes neither "
+                    f"filters nor ids; those that do: {', '.join(sorted(searchable))}."
+                )
+                raise config_error(msg)
+    for name, filters in (config.get("stream_filters") or {}).items():
+        stream = searchable[name]
+        ordered_by = {*stream.cursor_fields, *map(stream.search_name, stream.cursor_fields)}
+        for condition in filters:
+            if condition["field"] in ordered_by:
+                msg = (
+                    f"stream_filters: {name} cannot be filtered on {condition['field']}: its "
+                    f"pages are read in order of {', '.join(stream.cursor_fields)}, and the "
+                    "cursor's own filters on it would contradict yours. Use start_date and "
+                    "end_date for a time range, or ids for chosen records."
+                )
+                raise config_error(msg)
+    for name in config.get("ids") or {}:
+        key = searchable[name].record_key
+        if len(key) != 1:
+            msg = (
+                f"ids: {name} records are named by {' and '.join(key)} together; ids reads "
+                "streams whose records have a key of one field."
+            )
+            raise config_error(msg)
+
+
+class ChosenRecordsPass:
+    """A pass over the records ``ids`` names: a reader per batch of keys, one after another.
+
+    Keys the store does not have are named in one WARNING at the end.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        keys: Sequence[str],
+        key_field: str,
+        reader_for: Callable[[tuple[str, ...]], PassReader],
+        logger: logging.Logger,
+    ) -> None:
+        self.label = label
+        self._keys = keys
+        self._key_field = key_field
+        self._reader_for = reader_for
+        self._logger = logger
+        self._found: set[str] = set()
+
+    @property
+    def emitted_any(self) -> bool:
+        return bool(self._found)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for batch in batches(self._keys):
+            reader = self._reader_for(batch)
+            for record in reader.records():
+                self._found.add(filter_value(record.get(self._key_field)))
+                yield record
+            reader.log_summary()
+
+    def log_summary(self) -> None:
+        missing = [key for key in self._keys if key not in self._found]
+        if missing:
+            shown = ", ".join(missing[:20]) + (", ..." if len(missing) > 20 else "")
+            self._logger.warning(
+                "%s: %d of the %d ids chosen are not in the store (or not in its filters): %s",
+                self.label, len(missing), len(self._keys), shown,
+            )  # fmt: skip
+        else:
+            self._logger.info("%s: all %d ids chosen were read", self.label, len(self._keys))
