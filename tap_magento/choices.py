@@ -9,7 +9,7 @@ Both are checked once at start-up, so a bad one is one line before any request.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tap_magento.errors import config_error
@@ -102,6 +102,18 @@ def check_choices(config: Mapping[str, Any], streams: Mapping[str, Choosable | N
             msg = (
                 f"ids: {name} records are named by {' and '.join(key)} together; ids reads "
                 "streams whose records have a key of one field."
+            )
+            raise config_error(msg)
+
+
+def check_deletion_streams(config: Mapping[str, Any], detectable: Iterable[str]) -> None:
+    """``detect_deletions`` names incremental streams only (full-table ones need none)."""
+    able = sorted(detectable)
+    for name in config.get("detect_deletions") or ():
+        if name not in able:
+            msg = (
+                f"detect_deletions: {name!r} is not a stream whose deletions can be detected; "
+                f"those are {', '.join(able)} (full-table streams send ACTIVATE_VERSION)."
             )
             raise config_error(msg)
 

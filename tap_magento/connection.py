@@ -66,6 +66,10 @@ class PageSizeLimit:
     def lower_to(self, maximum: int) -> None:
         self.store_maximum = maximum
 
+    def at_most(self, wanted: int) -> int:
+        """``wanted``, or the store's maximum when it is smaller."""
+        return wanted if self.store_maximum is None else min(wanted, self.store_maximum)
+
 
 class RequestPacer:
     """When the next request may start, for every thread of the run.

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,6 +23,8 @@ from typing_extensions import override
 
 from tap_magento.choices import ChosenRecordsPass, chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
+from tap_magento.deletions import MAX_KEY_RANGES, KeyRanges
+from tap_magento.deletions import STATE_FIELD as KEYS_FIELD
 from tap_magento.errors import PageSizeRefused, UnreadableRecords
 from tap_magento.narrowing import Cursor, Skipped
 from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
@@ -38,7 +40,7 @@ from tap_magento.search_criteria import (
     search_criteria_params,
 )
 from tap_magento.slices import Mapper, ParallelPass, Piece, Slice, plan
-from tap_magento.timestamps import parse_setting, to_magento
+from tap_magento.timestamps import parse_setting, to_magento, to_rfc3339
 
 if TYPE_CHECKING:
     import requests
@@ -48,6 +50,11 @@ DEFAULT_STORE_CODE = "default"
 # The store's JSON that the slices of one pass read in parallel may hold between them, waiting
 # for their turn to be emitted (decoded, records take a few times more).
 SLICE_BUFFER_BYTES = 48 * 2**20
+# The SDK's metadata column for deleted records: targets mark (or remove) the row.
+DELETED_AT = "_sdc_deleted_at"
+# Keys per page of a key pass: a page of keys is small, though the store still loads whole
+# records to answer it. A store that refuses it names its maximum, which is used instead.
+KEY_PAGE_SIZE = 2000
 
 
 class PagedStream(MagentoStream):
@@ -105,6 +112,8 @@ class PagedStream(MagentoStream):
         if cursor.identify:  # what names the record: enough to step past it
             naming = dict.fromkeys((*self.cursor_fields, *self.record_key))
             params["fields"] = f"items[{','.join(naming)}]"
+        elif cursor.keys_only:
+            params["fields"] = f"items[{','.join(self.record_key)}],total_count"
         elif self.projection is not None:
             params["fields"] = self.projection
         return params
@@ -122,7 +131,9 @@ class PagedStream(MagentoStream):
         selected = (
             name
             for name in self.schema["properties"]
-            if self.mask.get(("properties", name), True) and name not in self.context_keys
+            if self.mask.get(("properties", name), True)
+            and name not in self.context_keys
+            and not name.startswith("_sdc_")  # the tap's own, not the store's
         )
         wanted = dict.fromkeys((*self.record_key, *self.cursor_fields, *selected))
         return f"items[{','.join(wanted)}],total_count"
@@ -254,8 +265,12 @@ class SearchCriteriaStream(PagedStream):
 
     @override
     def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
-        fields = tuple(map(self.search_name, self.cursor_fields))
-        groups = (*self.filter_groups(context), *cursor.bounds)
+        if cursor.keys_only:  # the whole list, whatever its timestamps, in order of its key
+            fields = tuple(map(self.search_name, self.record_key))
+            groups = (*self.user_filters, *cursor.bounds)
+        else:
+            fields = tuple(map(self.search_name, self.cursor_fields))
+            groups = (*self.filter_groups(context), *cursor.bounds)
         if cursor.after is not None:
             groups = (*groups, *after(fields, cursor.after))
         direction: Direction = "DESC" if cursor.from_end else "ASC"
@@ -385,6 +400,114 @@ class IncrementalStream(SearchCriteriaStream):
     def cursor_fields(self) -> tuple[str, ...]:
         # A timestamp alone is not unique (bulk actions share a second): the key breaks ties.
         return (self.replication_key, *self.record_key)
+
+    @cached_property
+    def detects_deletions(self) -> bool:
+        return self.name in (self.config.get("detect_deletions") or ())
+
+    @cached_property
+    @override
+    def schema(self) -> dict[str, Any]:  # type: ignore[override]  # the SDK's is a descriptor
+        """The stream's schema; with ``detect_deletions``, also ``_sdc_deleted_at``."""
+        schema: dict[str, Any] = super().schema
+        if not self.detects_deletions:
+            return schema
+        properties = {**schema["properties"], DELETED_AT: {"type": ["string", "null"],
+                                                           "format": "date-time"}}  # fmt: skip
+        return {**schema, "properties": properties}
+
+    @override
+    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        record = super().post_process(row, context)
+        if self.detects_deletions:  # a live record: its row is not deleted (any more)
+            record.setdefault(DELETED_AT, None)
+        return record
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        yield from super().get_records(context)
+        if not self.detects_deletions:
+            return
+        if self.chosen_ids is not None or self.config.get("end_date"):
+            self.logger.info(
+                "%s: deletions are not looked for in a run that reads %s",
+                pass_label(self.name, context),
+                "chosen ids" if self.chosen_ids is not None else "up to end_date",
+            )
+            return
+        yield from self.deleted_records(context)
+
+    def deleted_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
+        """A record for each key the last complete key pass had and this one has not.
+
+        The new key set replaces the saved one only after every deletion was emitted, so a run
+        stopped on the way reports them again rather than never.
+        """
+        label = pass_label(self.name, context)
+        state = self.get_context_state(context)
+        present = self.read_keys(context, label)
+        if present is None:
+            return
+        saved = state.get(KEYS_FIELD)
+        deleted = 0
+        if saved is not None:
+            stamp = to_rfc3339(to_magento(self._tap.started_at))  # type: ignore[attr-defined]
+            key = self.record_key[0]
+            for gone in KeyRanges.from_state(saved).missing_from(present):
+                deleted += 1
+                yield {key: gone, self.replication_key: stamp, DELETED_AT: stamp}
+        if len(present) > MAX_KEY_RANGES:
+            self.logger.warning(
+                "%s: %d keys in %d ranges: too fragmented to keep in STATE (the bound is %d "
+                "ranges); deletions are not looked for. See the README, Deletions.",
+                label, present.count(), len(present), MAX_KEY_RANGES,
+            )  # fmt: skip
+            state.pop(KEYS_FIELD, None)
+            return
+        state[KEYS_FIELD] = present.to_state()
+        self.logger.info(
+            "%s: %d keys in %d ranges; %s",
+            label, present.count(), len(present),
+            f"{deleted} deleted since the last run" if saved is not None
+            else "the first key pass: deletions are reported from the next run on",
+        )  # fmt: skip
+
+    def read_keys(self, context: Context | None, label: str) -> KeyRanges | None:
+        """The list's whole key set, or None when the pass skipped a record it could not read
+        (its key would look deleted)."""
+        progress = Progress(f"{label} keys", self.logger, timestamp_field=None)
+        limit = self.connection.page_size
+        while True:
+            page_size = limit.at_most(max(KEY_PAGE_SIZE, limit.configured))
+            paginator = WindowPaginator(
+                page_size, key_of(self.record_key), cursor_of(self.record_key), 1,
+                on_skip=self._record_skipped, keys_only=True,
+            )  # fmt: skip
+            reader = PassReader(
+                progress, paginator,
+                fetch=lambda cursor, progress, tries: self.fetch(context, cursor, progress, tries),
+                parse=super().parse_page, describe=self.describe, logger=self.logger,
+            )  # fmt: skip
+            key = self.record_key[0]
+            try:
+                present = KeyRanges.of(int(record[key]) for record in reader.records())
+            except PageSizeRefused as refusal:
+                self.logger.info(
+                    "%s: the store refuses pages larger than %d records; reading keys in "
+                    "pages of %d", label, refusal.maximum, refusal.maximum,
+                )  # fmt: skip
+                limit.lower_to(refusal.maximum)
+                continue
+            break
+        reader.log_summary()
+        if paginator.narrowing.skipped:
+            self.logger.warning(
+                "%s: the key pass skipped records it could not read, whose keys would look "
+                "deleted: no deletions reported this run",
+                label,
+            )
+            return None
+        return present
 
     @property
     def stamp_field(self) -> str:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import IO, Any
 
+from tap_magento.deletions import STATE_FIELD as KEYS_FIELD
+from tap_magento.deletions import KeyRanges
 from tap_magento.errors import BadInput
 
 
@@ -93,6 +95,16 @@ def _check_entry(stream: str, entry: dict[str, Any], replication_key: str | None
             f"{stream} from start_date."
         )
         raise BadInput(msg)
+    if KEYS_FIELD in entry:
+        try:
+            KeyRanges.from_state(entry[KEYS_FIELD])
+        except ValueError as error:
+            msg = (
+                f"STATE's bookmark for {stream} has a {KEYS_FIELD} the tap did not write "
+                f"({error}): remove it, and the next run records the keys again without "
+                "reporting deletions."
+            )
+            raise BadInput(msg) from None
 
 
 def _is_timestamp(value: Any) -> bool:

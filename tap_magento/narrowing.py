@@ -41,6 +41,7 @@ class Cursor:
     ``identify`` asks only for the key and cursor fields of the one record at this position.
     ``bounds``: filter groups every request of the pass carries (a slice of its range).
     ``from_end``: the list sorted the other way (to find the last key of a range).
+    ``keys_only``: the list's keys alone, sorted by key (the key pass of deletion detection).
     """
 
     after: tuple[str, ...] | None = None
@@ -49,6 +50,7 @@ class Cursor:
     identify: bool = False
     bounds: tuple[FilterGroup, ...] = ()
     from_end: bool = False
+    keys_only: bool = False
 
     @property
     def offset(self) -> int:

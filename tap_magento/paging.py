@@ -72,9 +72,11 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
         *,
         on_skip: Callable[[Skipped], None] | None = None,
         bounds: tuple[FilterGroup, ...] = (),
+        keys_only: bool = False,
     ) -> None:
-        super().__init__(start_value=Cursor(size=page_size, bounds=bounds))
-        self._bounds = bounds
+        # What every request of the pass carries, whatever the position.
+        self._stamp: dict[str, Any] = {"bounds": bounds, "keys_only": keys_only}
+        super().__init__(start_value=Cursor(size=page_size, **self._stamp))
         self.pages_per_window = pages_per_window if cursor_of is not None else None
         self.narrowing = Narrowing(page_size, cursor_of, on_skip or (lambda skipped: None))
         self.summary = PagingSummary()
@@ -150,7 +152,7 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
 
     @override
     def get_next(self, response: requests.Response) -> Cursor:
-        return replace(self._next(), bounds=self._bounds)
+        return replace(self._next(), **self._stamp)
 
     def _next(self) -> Cursor:
         cursor = self.current_value
@@ -166,7 +168,7 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
 
     def _move_to(self, cursor: Cursor) -> None:
         # The SDK's paginator has no public setter; the token it sends next is this one.
-        self._value = replace(cursor, bounds=self._bounds)
+        self._value = replace(cursor, **self._stamp)
 
     # --- windows ------------------------------------------------------------------------------
 

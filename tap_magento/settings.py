@@ -36,6 +36,8 @@ DATE_OR_DATE_TIME = (
 )
 # A searchCriteria field: a column name, or a joined table's (``main_table.status``).
 FIELD_NAME = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
+# Deleted records are looked for in the catalog and the customers by default.
+DELETION_STREAMS = ("products", "categories", "customers")
 MAX_IDS = 10_000  # a repair, not a sync: bigger sets are a start_date/end_date range
 IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
 IMS_SCOPES = ("AdobeID", "openid", "adobeio_api", "additional_info.projectedProductContext",
@@ -271,6 +273,18 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         description="Full-table streams (those without a timestamp to follow: sales_rules, "
         "coupons, websites, taxes, MSI sources and stock, ...) start with ACTIVATE_VERSION, "
         "so a target can delete or mark rows that disappeared from the store.",
+    ),
+    th.Property(
+        "detect_deletions",
+        th.CustomType(
+            {"type": ["array", "null"], "items": {"type": "string"}, "uniqueItems": True}
+        ),
+        default=list(DELETION_STREAMS),
+        title="Detect deletions",
+        description="Incremental streams whose deleted records are looked for: each run also "
+        "reads the stream's keys (fields=items[<key>], 2000 a page) and sends a record with "
+        "_sdc_deleted_at for each key gone since the last run. The first run only records "
+        "the keys. [] turns it off.",
     ),
     th.Property(
         "stream_filters",

@@ -19,12 +19,12 @@ from singer_sdk.tap_base import CliTestOptionValue
 from typing_extensions import override
 
 from tap_magento.availability import Verdict, check_access, nothing_readable, verdict
-from tap_magento.choices import check_choices
+from tap_magento.choices import check_choices, check_deletion_streams
 from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
 from tap_magento.diagnosis import one_line
 from tap_magento.errors import BadInput
-from tap_magento.families import SearchCriteriaStream
+from tap_magento.families import IncrementalStream, SearchCriteriaStream
 from tap_magento.inputs import check_catalog, check_state, read_json_file, unknown_selected_streams
 from tap_magento.paging import PagingStalled
 from tap_magento.progress import quiet_request_metrics
@@ -96,6 +96,10 @@ class TapMagento(Tap):
                 name: stream if isinstance(stream, SearchCriteriaStream) else None
                 for name, stream in self.streams.items()
             })  # fmt: skip
+            check_deletion_streams(self.config, (
+                name for name, stream in self.streams.items()
+                if isinstance(stream, IncrementalStream)
+            ))  # fmt: skip
             _ = self.connection  # bad credentials or an unreachable login fail now, in one line
 
     @classmethod

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tap_magento.sandbox.auth import AuthPolicy, SandboxAuth
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.server import SandboxServer
@@ -118,8 +120,12 @@ def sync(
     config: dict[str, Any],
     state: dict[str, Any] | None = None,
     streams: list[str] | None = None,
+    *,
+    fails: bool = False,
 ) -> SyncResult:
     """Run the tap in this process (as ``tap-magento --config ... [--state ...]``).
+
+    ``fails``: the run must stop with an error; what it wrote until then is returned.
 
     ``TAP_MAGENTO_TEST_MAX_PARALLEL_REQUESTS`` sets ``max_parallel_requests`` where a test does
     not: ``.ci/run`` runs the paging, retry and resume tests once more with one reader.
@@ -135,7 +141,11 @@ def sync(
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8")
     with redirect_stdout(out):
-        tap.sync_all()
+        if fails:
+            with pytest.raises(Exception):  # noqa: B017, PT011 - whatever stopped it
+                tap.sync_all()
+        else:
+            tap.sync_all()
     out.flush()
     return SyncResult.parse(raw.getvalue().decode())
 

@@ -203,6 +203,12 @@ def test_a_sync_into_postgres_keeps_counts_keys_timestamps_and_marks_deleted_row
     # deleted after the second: the full-table streams start with ACTIVATE_VERSION, whose
     # version has one-second resolution, so the runs must be at least a second apart.
     deleted = {stream: _delete_one(store_server, stream) for stream in FULL_TABLE}
+    # Deleted rows of the incremental streams whose deletions are looked for by default: the
+    # key pass of the second run finds them gone and sends them with _sdc_deleted_at.
+    counts = {s: postgres.scalar(f"SELECT count(*) FROM magento.{s}") for s in DETECTED}
+    for stream, keys in DETECTED.items():
+        for key in keys:
+            store_server.store.delete(stream, key)
     time.sleep(max(0.0, started_first + 1.1 - time.time()))
     second = project.run("run", "tap-magento", "target-postgres", env=env)
     assert second.returncode == 0, second.stderr[-3000:]
@@ -221,8 +227,21 @@ def test_a_sync_into_postgres_keeps_counts_keys_timestamps_and_marks_deleted_row
             f"SELECT {columns} FROM magento.{stream} WHERE _sdc_deleted_at IS NOT NULL"
         )
         assert [tuple(row) for row in marked] == [deleted[stream]], stream
+    for stream, keys in DETECTED.items():
+        marked = postgres.query(
+            f"SELECT id FROM magento.{stream} WHERE _sdc_deleted_at IS NOT NULL"
+        )
+        assert sorted(int(row[0]) for row in marked) == keys, stream
+        live = postgres.query(f"SELECT id FROM magento.{stream} WHERE _sdc_deleted_at IS NULL")
+        assert sorted(int(row[0]) for row in live) == sorted(
+            record["id"] for record in stored(store_server, stream)
+        ), stream
+        # Soft delete: the rows stay, marked.
+        assert postgres.scalar(f"SELECT count(*) FROM magento.{stream}") == counts[stream]
 
 
+# Incremental streams' rows deleted between the runs (deletions looked for by default).
+DETECTED = {"products": [3, 17], "customers": [11], "categories": [5]}
 # Rows whose removal takes nothing else with it: the admin website is no sales channel, and
 # the store views read (["default"]) keep their configs but the default one.
 DELETED_ROW = {"websites": 0, "store_configs": 1}
