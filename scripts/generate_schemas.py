@@ -65,6 +65,9 @@ STREAM_COMPONENTS: dict[str, str] = {
     "currencies": "directory-data-currency-information-interface",
     "returns": "rma-data-rma-interface",
     "companies": "company-data-company-interface",
+    "category_attributes": "catalog-data-category-attribute-interface",
+    "customer_attributes": "customer-data-attribute-metadata-interface",
+    "customer_address_attributes": "customer-data-attribute-metadata-interface",
 }
 
 # Properties the tap itself adds to a stream's records.

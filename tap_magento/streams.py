@@ -281,6 +281,26 @@ class CompaniesStream(SearchCriteriaStream):
     module = "Magento_Company (B2B; Adobe Commerce only)"
 
 
+class CategoryAttributesStream(SearchCriteriaStream):
+    name = "category_attributes"
+    path = "/V1/categories/attributes"
+    primary_keys = ("attribute_id",)
+
+
+class CustomerAttributesStream(PlainArrayStream):
+    """Customer attributes' metadata: codes, input types, options (no attribute_id here)."""
+
+    name = "customer_attributes"
+    path = "/V1/attributeMetadata/customer"
+    primary_keys = ("attribute_code",)
+
+
+class CustomerAddressAttributesStream(PlainArrayStream):
+    name = "customer_address_attributes"
+    path = "/V1/attributeMetadata/customerAddress"
+    primary_keys = ("attribute_code",)
+
+
 STREAM_TYPES: tuple[type[MagentoStream], ...] = (
     OrdersStream, ProductsStream, CustomersStream, InvoicesStream, CreditMemosStream,
     CategoriesStream, SalesRulesStream, CouponsStream, WebsitesStream, SourceItemsStream,
@@ -290,6 +310,7 @@ STREAM_TYPES: tuple[type[MagentoStream], ...] = (
     InventorySourcesStream, InventoryStocksStream, StockSourceLinksStream,
     SalableQuantitiesStream, TaxRatesStream, TaxClassesStream, TaxRulesStream, CmsPagesStream,
     CmsBlocksStream, CountriesStream, CurrenciesStream, ReturnsStream, CompaniesStream,
+    CategoryAttributesStream, CustomerAttributesStream, CustomerAddressAttributesStream,
 )  # fmt: skip
 
 

@@ -63,6 +63,9 @@ STREAMS: dict[str, tuple[list[str], str | None]] = {
     "currencies": (["base_currency_code"], None),
     "returns": (["entity_id"], "date_requested"),
     "companies": (["id"], None),
+    "category_attributes": (["attribute_id"], None),
+    "customer_attributes": (["attribute_code"], None),
+    "customer_address_attributes": (["attribute_code"], None),
 }
 INCREMENTAL = frozenset(name for name, (_, replication_key) in STREAMS.items() if replication_key)
 # The key of a record as the store sends it (products get their store_code from the tap).

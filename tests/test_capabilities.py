@@ -175,14 +175,14 @@ def test_connection_test_reads_one_record_of_each_stream_and_says_so(
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout == ""
     assert (
-        "Connection test passed: the store answered and the credentials may read 34 of 34 streams"
+        "Connection test passed: the store answered and the credentials may read 37 of 37 streams"
         in done.stderr
     )
     # Every paged list is asked for one record (plain arrays have no page size).
     sizes = [r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
              for r in server.requests]  # fmt: skip
     assert {size for size in sizes if size is not None} == {"1"}
-    assert sizes.count("1") == 28  # the paged streams: all but the six plain arrays
+    assert sizes.count("1") == 29  # the paged streams: all but the eight plain arrays
 
 
 def test_connection_test_names_the_streams_a_token_may_not_read(tmp_path: Path) -> None:
@@ -198,7 +198,7 @@ def test_connection_test_names_the_streams_a_token_may_not_read(tmp_path: Path) 
                for w in warnings)  # fmt: skip
     assert any("coupons: not readable: lacks ACL resource Magento_SalesRule::quote" in w
                for w in warnings)  # fmt: skip
-    assert "may read 31 of 34 streams" in done.stderr
+    assert "may read 34 of 37 streams" in done.stderr
     assert "not coupons, customers, sales_rules" in done.stderr
 
 

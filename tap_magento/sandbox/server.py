@@ -67,6 +67,7 @@ SEARCH_ROUTES = {
     "/V1/cmsBlock/search": "cms_blocks",
     "/V1/returns": "returns",
     "/V1/company": "companies",
+    "/V1/categories/attributes": "category_attributes",
 }
 # Endpoints answering one plain JSON array (or, for the currency, one object).
 ARRAY_ROUTES = {
@@ -74,6 +75,8 @@ ARRAY_ROUTES = {
     "/V1/store/storeViews": "store_views",
     "/V1/store/storeGroups": "store_groups",
     "/V1/directory/countries": "countries",
+    "/V1/attributeMetadata/customer": "customer_attributes",
+    "/V1/attributeMetadata/customerAddress": "customer_address_attributes",
 }
 SALABLE_QTY = re.compile(r"/V1/inventory/export-stock-salable-qty/([^/]+)/([^/]+)")
 SALABLE_QTY_ROUTE = "/V1/inventory/export-stock-salable-qty"
@@ -119,12 +122,15 @@ ACL_RESOURCES = {
     "/V1/cmsBlock/search": "Magento_Cms::block",
     "/V1/returns": "Magento_Rma::magento_rma",
     "/V1/company": "Magento_Company::index",
+    "/V1/categories/attributes": "Magento_Catalog::categories",
+    "/V1/attributeMetadata/customer": "Magento_Customer::manage",
+    "/V1/attributeMetadata/customerAddress": "Magento_Customer::manage",
     # Magento serves the directory anonymously; the sandbox asks for any valid credentials.
     "/V1/directory/countries": "Magento_Backend::admin",
     "/V1/directory/currency": "Magento_Backend::admin",
 }
 # Magento refuses these without any searchCriteria (docs/magento-rest.md).
-CRITERIA_REQUIRED = {"/V1/products", "/V1/products/attributes"}
+CRITERIA_REQUIRED = {"/V1/products", "/V1/products/attributes", "/V1/categories/attributes"}
 
 
 class HttpError(Exception):

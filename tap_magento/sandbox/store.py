@@ -62,6 +62,21 @@ PRODUCT_ATTRIBUTES = (
     ("material", "multiselect", "varchar"), ("description", "textarea", "text"),
     ("news_from_date", "date", "datetime"), ("weight", "weight", "decimal"),
     ("featured", "boolean", "int"), ("cost", "price", "decimal"),
+    ("category_ids", "categories", "static"),
+)  # fmt: skip
+CATEGORY_ATTRIBUTES = (
+    ("name", "text", "varchar"), ("is_active", "boolean", "int"),
+    ("description", "textarea", "text"), ("display_mode", "select", "varchar"),
+    ("landing_page", "select", "int"), ("custom_design_from", "date", "datetime"),
+    ("is_anchor", "boolean", "int"),
+)  # fmt: skip
+CUSTOMER_ATTRIBUTES = (
+    ("firstname", "text", "static"), ("dob", "date", "static"),
+    ("loyalty_tier", "select", "int"), ("newsletter_opt_in", "boolean", "int"),
+    ("interests", "multiselect", "varchar"), ("credit_limit", "text", "decimal"),
+)  # fmt: skip
+ADDRESS_ATTRIBUTES = (
+    ("city", "text", "static"), ("delivery_notes", "textarea", "text"), ("floor", "text", "int"),
 )  # fmt: skip
 COUNTRIES = (("US", "USA", "United States"), ("FR", "FRA", "France"), ("DE", "DEU", "Germany"),
              ("GB", "GBR", "United Kingdom"))  # fmt: skip
@@ -300,6 +315,22 @@ class _Generator:
                 "backend_type": backend, "default_frontend_label": code.title(),
                 "options": options, "is_required": code in {"name", "sku", "price"},
             })  # fmt: skip
+        category_attributes = add("category_attributes", lambda r: r["attribute_id"])
+        for aid, (code, frontend, backend) in enumerate(CATEGORY_ATTRIBUTES, start=40):
+            category_attributes.add({
+                "attribute_id": aid, "attribute_code": code, "frontend_input": frontend,
+                "backend_type": backend, "default_frontend_label": code.title(),
+                "is_required": code == "name", "scope": "store",
+            })  # fmt: skip
+        for stream, codes in (("customer_attributes", CUSTOMER_ATTRIBUTES),
+                              ("customer_address_attributes", ADDRESS_ATTRIBUTES)):  # fmt: skip
+            metadata = add(stream, lambda r: r["attribute_code"])
+            for position, (code, frontend, backend) in enumerate(codes):
+                metadata.add({
+                    "attribute_code": code, "frontend_input": frontend, "backend_type": backend,
+                    "frontend_label": code.title(), "store_label": code.title(),
+                    "sort_order": position, "user_defined": position > 1, "visible": True,
+                })  # fmt: skip
         sets = add("attribute_sets", lambda r: r["attribute_set_id"])
         for set_id, name in ((4, "Default"), (9, "Clothing"), (10, "Gear")):
             sets.add({"attribute_set_id": set_id, "attribute_set_name": name,
@@ -398,6 +429,11 @@ class _Generator:
                 {"attribute_code": "description", "value": f"<p>Product {pid}</p>"},
                 {"attribute_code": "category_ids", "value": [str(self.rng.randrange(3, 9))]},
                 {"attribute_code": "cost", "value": str(self._price())},
+                # As Magento sends them: option ids, flags and dates as strings.
+                {"attribute_code": "color", "value": str(pid % 3 + 1)},
+                {"attribute_code": "material", "value": f"{pid % 3 + 1},{(pid + 1) % 3 + 1}"},
+                {"attribute_code": "featured", "value": str(pid % 2)},
+                {"attribute_code": "news_from_date", "value": f"2024-0{pid % 9 + 1}-01 00:00:00"},
             ],
         }  # fmt: skip
 
@@ -409,6 +445,20 @@ class _Generator:
             "lastname": f"Last{cid}", "group_id": self.rng.choice([1, 2, 3]),
             "store_id": view.id, "website_id": view.website_id, "created_in": view.name,
             "created_at": created, "updated_at": updated, "dob": "1990-01-01",
+            "custom_attributes": [
+                {"attribute_code": "loyalty_tier", "value": str(cid % 4 + 1)},
+                {"attribute_code": "newsletter_opt_in", "value": str(cid % 2)},
+                {"attribute_code": "interests", "value": f"{cid % 5 + 1},{cid % 7 + 6}"},
+                {"attribute_code": "credit_limit", "value": f"{cid * 25}.50"},
+            ],
+            "addresses": [{
+                "id": cid, "customer_id": cid, "city": f"City {cid}", "country_id": "US",
+                "street": [f"{cid} Main Street"], "default_billing": True,
+                "custom_attributes": [
+                    {"attribute_code": "delivery_notes", "value": f"Ring {cid % 3 + 1} times"},
+                    {"attribute_code": "floor", "value": str(cid % 12)},
+                ],
+            }],
         }  # fmt: skip
 
     def _order(self, oid: int) -> Row:
@@ -441,6 +491,13 @@ class _Generator:
             "is_active": True, "position": cat_id, "level": 0 if cat_id == 1 else 1,
             "path": f"1/{cat_id}", "children": "", "include_in_menu": True,
             "created_at": created, "updated_at": updated,
+            "custom_attributes": [
+                {"attribute_code": "description", "value": f"<p>Category {cat_id}</p>"},
+                {"attribute_code": "display_mode", "value": "PRODUCTS"},
+                {"attribute_code": "landing_page", "value": str(cat_id % 4)},
+                {"attribute_code": "is_anchor", "value": str(cat_id % 2)},
+                {"attribute_code": "custom_design_from", "value": "2024-03-01 00:00:00"},
+            ],
         }  # fmt: skip
 
     def _sales_rule(self, rule_id: int) -> Row:
