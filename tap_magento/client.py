@@ -21,6 +21,7 @@ from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
 from tap_magento import schemas
+from tap_magento.custom_attributes import AttributeList, AttributeObjects, with_objects
 from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
 from tap_magento.progress import Progress, log_request_duration
 from tap_magento.retry import RETRIED_ERRORS, Cause, cause_of
@@ -42,7 +43,8 @@ JSON_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
 class MagentoStream(RESTStream[Any]):
     """Shared by every stream: a stream subclass declares its name, path, keys and schema."""
 
-    schema = StreamSchema(SchemaDirectory(schemas))
+    # The stream's schema file, from Adobe's reference (scripts/generate_schemas.py).
+    file_schema = StreamSchema(SchemaDirectory(schemas))
     # Records arrive as JSON, so their values need no type conversion: the SDK's conformance
     # (a third of the tap's CPU on order records, even at ROOT_ONLY) is off, and post_process
     # only drops top-level properties the schema does not know, as ROOT_ONLY did. A test
@@ -56,10 +58,36 @@ class MagentoStream(RESTStream[Any]):
     # What a store must have installed for this stream's route to exist (for the warning when
     # it does not); None: the core modules every store has.
     module: ClassVar[str | None] = None
+    # The custom_attributes lists its records hold (for custom_attributes_as_object).
+    custom_attribute_lists: ClassVar[tuple[AttributeList, ...]] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._warned_unknown: set[tuple[str, ...]] = set()
+
+    @cached_property
+    @override
+    def schema(self) -> dict[str, Any]:
+        """The schema file's, with what the settings add to it."""
+        return self.extend_schema(self.file_schema)
+
+    def extend_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """With ``custom_attributes_as_object``, the objects typed from the store's metadata."""
+        if not self.config.get("custom_attributes_as_object") or not self.custom_attribute_lists:
+            return schema
+        lists = self.custom_attribute_lists
+        types = self._tap.attribute_types  # type: ignore[attr-defined]
+        return with_objects(schema, lists, {a.metadata_stream: types.of(a.metadata_stream)
+                                            for a in lists})  # fmt: skip
+
+    @cached_property
+    def attribute_objects(self) -> AttributeObjects | None:
+        """What adds custom_attributes_object to records, as the catalog types it."""
+        if not self.config.get("custom_attributes_as_object") or not self.custom_attribute_lists:
+            return None
+        return AttributeObjects(
+            self.name, self.effective_schema, self.custom_attribute_lists, self.logger
+        )
 
     @property
     def record_key(self) -> tuple[str, ...]:
@@ -210,7 +238,8 @@ class MagentoStream(RESTStream[Any]):
 
     @cached_property
     def schema_properties(self) -> frozenset[str]:
-        return frozenset(self.schema.get("properties", {}))
+        """What the SCHEMA message declares (the catalog's, when there is one)."""
+        return frozenset(self.effective_schema.get("properties", {}))
 
     @override
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
@@ -220,6 +249,8 @@ class MagentoStream(RESTStream[Any]):
             for name in unknown:
                 del row[name]
             self._warn_unknown(tuple(unknown))
+        if self.attribute_objects is not None:
+            self.attribute_objects.add_to(row)
         return convert_timestamps(row, self.timestamp_plan)
 
     def _warn_unknown(self, names: tuple[str, ...]) -> None:

@@ -405,11 +405,10 @@ class IncrementalStream(SearchCriteriaStream):
     def detects_deletions(self) -> bool:
         return self.name in (self.config.get("detect_deletions") or ())
 
-    @cached_property
     @override
-    def schema(self) -> dict[str, Any]:  # type: ignore[override]  # the SDK's is a descriptor
-        """The stream's schema; with ``detect_deletions``, also ``_sdc_deleted_at``."""
-        schema: dict[str, Any] = super().schema
+    def extend_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """With ``detect_deletions``, also ``_sdc_deleted_at``."""
+        schema = super().extend_schema(schema)
         if not self.detects_deletions:
             return schema
         properties = {**schema["properties"], DELETED_AT: {"type": ["string", "null"],

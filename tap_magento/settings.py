@@ -275,6 +275,17 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "so a target can delete or mark rows that disappeared from the store.",
     ),
     th.Property(
+        "custom_attributes_as_object",
+        th.BooleanType,
+        default=False,
+        title="Custom attributes as an object",
+        description="Also send custom_attributes (products, categories, customers, customer "
+        "addresses) as custom_attributes_object: one property per attribute code, typed from "
+        "the store's attribute metadata at --discover (integer, number, date-time, boolean, "
+        "array for multiselect, string). Recommended for new pipelines; false by default for "
+        "compatibility.",
+    ),
+    th.Property(
         "detect_deletions",
         th.CustomType(
             {"type": ["array", "null"], "items": {"type": "string"}, "uniqueItems": True}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 
 from tap_magento.client import MagentoStream
+from tap_magento.custom_attributes import AttributeList
 from tap_magento.families import (
     IncrementalStream,
     LowStockStream,
@@ -44,6 +45,7 @@ class ProductsStream(StoreScoped, IncrementalStream):
     path = "/{store_code}/V1/products"
     primary_keys = ("id", "store_code")
     search_names = EAV_NAMES
+    custom_attribute_lists = (AttributeList("product_attributes"),)
 
 
 class CustomersStream(IncrementalStream):
@@ -51,6 +53,10 @@ class CustomersStream(IncrementalStream):
     path = "/V1/customers/search"
     primary_keys = ("id",)
     search_names = EAV_NAMES
+    custom_attribute_lists = (
+        AttributeList("customer_attributes"),
+        AttributeList("customer_address_attributes", within="addresses"),
+    )
 
 
 class InvoicesStream(IncrementalStream):
@@ -70,6 +76,7 @@ class CategoriesStream(IncrementalStream):
     path = "/V1/categories/list"
     primary_keys = ("id",)
     search_names = EAV_NAMES
+    custom_attribute_lists = (AttributeList("category_attributes"),)
 
 
 class SalesRulesStream(SearchCriteriaStream):

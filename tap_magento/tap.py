@@ -22,6 +22,7 @@ from tap_magento.availability import Verdict, check_access, nothing_readable, ve
 from tap_magento.choices import check_choices, check_deletion_streams
 from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
+from tap_magento.custom_attributes import AttributeTypes
 from tap_magento.diagnosis import one_line
 from tap_magento.errors import BadInput
 from tap_magento.families import IncrementalStream, SearchCriteriaStream
@@ -151,6 +152,23 @@ class TapMagento(Tap):
             return [record for record in records if isinstance(record, dict)]
 
         return StoreDirectory(read)
+
+    @cached_property
+    def attribute_types(self) -> AttributeTypes:
+        """Custom attributes' types from the store's metadata streams, read once a run."""
+
+        def read(stream_name: str) -> list[dict[str, Any]]:
+            try:
+                records = self.streams[stream_name].get_records(None)
+                return [record for record in records if isinstance(record, dict)]
+            except EXPLAINED_ERRORS as error:
+                self.logger.warning(
+                    "custom_attributes_object: %s could not be read (%s): its attributes are "
+                    "not typed", stream_name, one_line(error),
+                )  # fmt: skip
+                return []
+
+        return AttributeTypes(read)
 
     # --- the command line: every input it is given is checked, every failure is one line ------
 

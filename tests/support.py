@@ -124,6 +124,7 @@ def sync(
     state: dict[str, Any] | None = None,
     streams: list[str] | None = None,
     *,
+    catalog: dict[str, Any] | None = None,
     fails: bool = False,
 ) -> SyncResult:
     """Run the tap in this process (as ``tap-magento --config ... [--state ...]``).
@@ -136,7 +137,8 @@ def sync(
     forced = os.environ.get("TAP_MAGENTO_TEST_MAX_PARALLEL_REQUESTS")
     if forced and "max_parallel_requests" not in config:
         config = {**config, "max_parallel_requests": int(forced)}
-    tap = TapMagento(config=config, state=copy.deepcopy(state))  # the SDK updates it in place
+    # The SDK updates the state in place.
+    tap = TapMagento(config=config, state=copy.deepcopy(state), catalog=catalog)
     if streams is not None:
         for name, stream in tap.streams.items():
             stream.selected = name in streams

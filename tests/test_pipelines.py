@@ -258,3 +258,42 @@ def _delete_one(server: SandboxServer, stream: str) -> tuple[str, ...]:
     if stream == "currencies":  # a store always has one: it changed its base currency
         server.store.add(stream, {**record, "base_currency_code": "EUR"})
     return tuple(str(value) for value in key)
+
+
+def test_custom_attributes_become_typed_postgres_columns(
+    project: MeltanoProject, store_server: SandboxServer, postgres: Postgres
+) -> None:
+    # One level of the SDK's flattening turns custom_attributes_object into a column each.
+    env = {
+        **tap_env(store_server, TAP_MAGENTO_CUSTOM_ATTRIBUTES_AS_OBJECT="true",
+                  TAP_MAGENTO_FLATTENING_ENABLED="true", TAP_MAGENTO_FLATTENING_MAX_DEPTH="1"),
+        **target_env(postgres),
+        "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": "typed",
+        "TAP_MAGENTO__SELECT": json.dumps(["products.*", "customers.*", "categories.*"]),
+    }  # fmt: skip
+    done = project.run("run", "--state-id-suffix", "typed", "tap-magento", "target-postgres",
+                       env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    def column_type(table: str, attribute: str) -> str:
+        return postgres.scalar(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = 'typed' "
+            f"AND table_name = '{table}' AND column_name = 'custom_attributes_object__{attribute}'"
+        )
+
+    assert column_type("products", "color") == "bigint"
+    assert column_type("products", "cost") == "numeric"
+    assert column_type("products", "featured") == "boolean"
+    assert column_type("products", "news_from_date").startswith("timestamp")
+    assert column_type("products", "description") in {"text", "character varying"}
+    assert column_type("customers", "loyalty_tier") == "bigint"
+    assert column_type("categories", "custom_design_from").startswith("timestamp")
+    # The store's values, typed.
+    for product in stored(store_server, "products")[:10]:
+        sent = {p["attribute_code"]: p["value"] for p in product["custom_attributes"]}
+        row = postgres.query(
+            "SELECT custom_attributes_object__color, custom_attributes_object__cost, "
+            "custom_attributes_object__featured FROM typed.products WHERE id = "
+            f"{product['id']}"
+        )[0]
+        assert row == [sent["color"], sent["cost"], "t" if sent["featured"] == "1" else "f"]

@@ -1,0 +1,124 @@
+"""custom_attributes_as_object: the store's attributes as typed properties, from discovery on."""
+
+from __future__ import annotations
+
+import decimal
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tap_magento.sandbox.server import SandboxServer
+from tests.support import SyncResult, bearer_config, run_cli, run_tap, sync, write_json
+
+ON = {"custom_attributes_as_object": True}
+# What discovery must type each sandbox attribute as (from its frontend_input, backend_type).
+EXPECTED_TYPES = {
+    "products": {"color": "integer", "cost": "number", "news_from_date": "date-time",
+                 "featured": "boolean", "material": "array", "description": "string"},
+    "categories": {"landing_page": "integer", "is_anchor": "boolean",
+                   "custom_design_from": "date-time", "display_mode": "string"},
+    "customers": {"loyalty_tier": "integer", "newsletter_opt_in": "boolean",
+                  "interests": "array", "credit_limit": "number"},
+    "addresses": {"floor": "integer", "delivery_notes": "string"},
+}  # fmt: skip
+
+
+def _kind(prop: dict[str, Any]) -> str:
+    kind = next(t for t in prop["type"] if t != "null")
+    return "date-time" if prop.get("format") == "date-time" else str(kind)
+
+
+def _catalog(server: SandboxServer, folder: Path, config: dict[str, Any]) -> dict[str, Any]:
+    done = run_cli("--config", write_json(folder, "discover.json", config), "--discover")
+    assert done.returncode == 0, done.stderr[-3000:]
+    catalog: dict[str, Any] = json.loads(done.stdout)
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] in EXPECTED_TYPES
+    return catalog
+
+
+def _object_schemas(catalog: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    schemas = {e["tap_stream_id"]: e["schema"] for e in catalog["streams"]}
+    address = schemas["customers"]["properties"]["addresses"]["items"]
+    return {
+        **{s: schemas[s]["properties"]["custom_attributes_object"]
+           for s in ("products", "categories", "customers")},
+        "addresses": address["properties"]["custom_attributes_object"],
+    }  # fmt: skip
+
+
+def _as_sent(holder: dict[str, Any]) -> dict[str, Any]:
+    return {pair["attribute_code"]: pair["value"] for pair in holder["custom_attributes"]}
+
+
+def test_discovery_types_the_stores_attributes_and_records_carry_them_typed(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    config = bearer_config(server, **ON)
+    catalog = _catalog(server, tmp_path, config)
+    objects = _object_schemas(catalog)
+    for holder, expected in EXPECTED_TYPES.items():
+        declared = objects[holder]["properties"]
+        assert {code: _kind(declared[code]) for code in expected} == expected, holder
+        assert objects[holder]["additionalProperties"] is True
+
+    done = run_tap(tmp_path, config, "--catalog", write_json(tmp_path, "catalog.json", catalog))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "custom attribute" not in done.stderr  # every attribute known, every value fits
+    result = SyncResult.parse(done.stdout)
+    stored = {p["id"]: _as_sent(p) for p in server.store.records("products")}
+    for product in result.records["products"]:
+        sent, typed = stored[product["id"]], product["custom_attributes_object"]
+        assert typed["color"] == int(sent["color"]) and isinstance(typed["color"], int)
+        assert decimal.Decimal(str(typed["cost"])) == decimal.Decimal(sent["cost"])
+        assert typed["featured"] is (sent["featured"] == "1")
+        assert typed["material"] == sent["material"].split(",")
+        assert typed["news_from_date"] == sent["news_from_date"].replace(" ", "T") + "+00:00"
+        assert product["custom_attributes"]  # the list stays as the store sent it
+    customers = {c["id"]: c for c in server.store.records("customers")}
+    for customer in result.records["customers"]:
+        sent = _as_sent(customers[customer["id"]])
+        assert customer["custom_attributes_object"]["loyalty_tier"] == int(sent["loyalty_tier"])
+        address = customer["addresses"][0]
+        sent_address = _as_sent(customers[customer["id"]]["addresses"][0])
+        assert address["custom_attributes_object"]["floor"] == int(sent_address["floor"])
+
+
+def test_an_attribute_created_after_discovery_still_arrives_with_a_warning(
+    server: SandboxServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = bearer_config(server, **ON)
+    catalog = _catalog(server, tmp_path, config)
+    product = next(iter(server.store.collection("products").rows.values()))
+    server.store.touch("products", product["id"], custom_attributes=[
+        *product["custom_attributes"],
+        {"attribute_code": "warranty_years", "value": "3"},  # created after discovery
+    ])  # fmt: skip
+    server.store.touch("products", product["id"] + 1, custom_attributes=[
+        {"attribute_code": "color", "value": "red"},  # not an option id
+    ])  # fmt: skip
+    with caplog.at_level(logging.WARNING):
+        result = sync(config, streams=["products"], catalog=catalog)
+    by_id = {p["id"]: p for p in result.records["products"]}
+    assert by_id[product["id"]]["custom_attributes_object"]["warranty_years"] == "3"
+    assert by_id[product["id"] + 1]["custom_attributes_object"] == {"color": None}
+    assert by_id[product["id"] + 1]["custom_attributes"] == [
+        {"attribute_code": "color", "value": "red"}
+    ]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("'warranty_years'" in w and "run --discover again" in w for w in warnings)
+    assert any("'color'" in w and "'red' is not integer" in w for w in warnings)
+    assert sum("warranty_years" in w for w in warnings) == 1  # once, not once per record
+
+
+def test_off_by_default_with_no_object_and_no_metadata_requests(server: SandboxServer) -> None:
+    result = sync(bearer_config(server), streams=["products", "customers"])
+    assert "custom_attributes_object" not in result.schemas["products"]["properties"]
+    assert all("custom_attributes_object" not in p for p in result.records["products"])
+    asked = {r.path for r in server.requests}
+    assert not asked & {"/rest/V1/products/attributes", "/rest/V1/attributeMetadata/customer"}
