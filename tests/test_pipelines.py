@@ -297,3 +297,26 @@ def test_custom_attributes_become_typed_postgres_columns(
             f"{product['id']}"
         )[0]
         assert row == [sent["color"], sent["cost"], "t" if sent["featured"] == "1" else "f"]
+
+
+def test_with_hard_delete_target_postgres_still_only_marks_deleted_records(
+    project: MeltanoProject, store_server: SandboxServer, postgres: Postgres
+) -> None:
+    """target-postgres removes rows only on ACTIVATE_VERSION (full tables), not for records
+    carrying _sdc_deleted_at: the README says so, and this fails the day that changes."""
+    env = {
+        **tap_env(store_server, TAP_MAGENTO_DETECT_DELETIONS='["customers"]'),
+        **target_env(postgres),
+        "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": "hard",
+        "TARGET_POSTGRES_HARD_DELETE": "true",
+        "TAP_MAGENTO__SELECT": json.dumps(["customers.*"]),
+    }
+    args = ("run", "--state-id-suffix", "hard", "tap-magento", "target-postgres")
+    assert project.run(*args, env=env).returncode == 0
+    store_server.store.delete("customers", 9)
+    second = project.run(*args, env=env)
+    assert second.returncode == 0, second.stderr[-3000:]
+    marked = postgres.query("SELECT id FROM hard.customers WHERE _sdc_deleted_at IS NOT NULL")
+    assert marked == [["9"]]
+    total = postgres.scalar("SELECT count(*) FROM hard.customers")
+    assert int(total) == len(stored(store_server, "customers")) + 1
