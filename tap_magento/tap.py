@@ -24,7 +24,7 @@ from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
 from tap_magento.custom_attributes import AttributeTypes
 from tap_magento.diagnosis import one_line
-from tap_magento.errors import BadInput
+from tap_magento.errors import AccessRefused, BadInput, RouteMissing
 from tap_magento.families import IncrementalStream, SearchCriteriaStream
 from tap_magento.inputs import check_catalog, check_state, read_json_file, unknown_selected_streams
 from tap_magento.paging import PagingStalled
@@ -161,12 +161,18 @@ class TapMagento(Tap):
             try:
                 records = self.streams[stream_name].get_records(None)
                 return [record for record in records if isinstance(record, dict)]
-            except EXPLAINED_ERRORS as error:
+            except (AccessRefused, RouteMissing) as refusal:  # these credentials, this store
                 self.logger.warning(
-                    "custom_attributes_object: %s could not be read (%s): its attributes are "
-                    "not typed", stream_name, one_line(error),
+                    "custom_attributes_object: %s cannot be read (%s): its attributes are "
+                    "not typed", stream_name, one_line(refusal),
                 )  # fmt: skip
                 return []
+            except EXPLAINED_ERRORS as error:  # an unreachable store types nothing: say so
+                msg = (
+                    "custom_attributes_as_object types attributes from the store's metadata, "
+                    f"and {stream_name} could not be read: {one_line(error)}"
+                )
+                raise FatalAPIError(msg) from None
 
         return AttributeTypes(read)
 

@@ -10,8 +10,17 @@ from typing import Any
 
 import pytest
 
-from tap_magento.sandbox.server import SandboxServer
-from tests.support import SyncResult, bearer_config, run_cli, run_tap, sync, write_json
+from tap_magento.sandbox.auth import AuthPolicy
+from tap_magento.sandbox.server import ACL_RESOURCES, Fault, SandboxServer
+from tests.support import (
+    SyncResult,
+    bearer_config,
+    make_server,
+    run_cli,
+    run_tap,
+    sync,
+    write_json,
+)
 
 ON = {"custom_attributes_as_object": True}
 # What discovery must type each sandbox attribute as (from its frontend_input, backend_type).
@@ -122,3 +131,29 @@ def test_off_by_default_with_no_object_and_no_metadata_requests(server: SandboxS
     assert all("custom_attributes_object" not in p for p in result.records["products"])
     asked = {r.path for r in server.requests}
     assert not asked & {"/rest/V1/products/attributes", "/rest/V1/attributeMetadata/customer"}
+
+
+def test_metadata_the_token_may_not_read_leaves_attributes_untyped(tmp_path: Path) -> None:
+    granted = frozenset(set(ACL_RESOURCES.values()) - {"Magento_Catalog::attributes_attributes"})
+    with make_server(policy=AuthPolicy(granted_resources=granted)) as server:
+        config = write_json(tmp_path, "c.json", bearer_config(server, **ON))
+        done = run_cli("--config", config, "--discover")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "product_attributes cannot be read" in done.stderr
+    catalog = json.loads(done.stdout)
+    objects = _object_schemas(catalog)
+    assert objects["products"]["properties"] == {}  # open: values still arrive, untyped
+    assert "loyalty_tier" in objects["customers"]["properties"]
+
+
+def test_discovery_fails_in_one_line_when_the_metadata_cannot_be_read(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    server.faults.add(Fault("/V1/attributeMetadata/customer", 400,
+                            body=json.dumps({"message": "Broken."}), times=None))  # fmt: skip
+    config = write_json(tmp_path, "c.json", bearer_config(server, **ON))
+    done = run_cli("--config", config, "--discover")
+    assert done.returncode == 1
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "customer_attributes could not be read" in errors[0]
