@@ -13,6 +13,7 @@ one record the store cannot render, reports nothing and keeps the last complete 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,6 +23,39 @@ from typing import Any
 STATE_FIELD = "key_ranges"
 # About 1 MB of STATE. A key set more fragmented than this is not saved (see the README).
 MAX_KEY_RANGES = 100_000
+
+
+def deleted_keys(
+    state: dict[str, Any], present: KeyRanges, label: str, logger: logging.Logger
+) -> Iterator[int]:
+    """The keys the saved set has and ``present`` has not; then ``present`` is saved.
+
+    ``state``: the stream's (or partition's) STATE, which keeps the set between runs. Nothing
+    is reported the first time (no saved set). The new set replaces the saved one only after
+    every deleted key was taken, so a run stopped on the way reports them again rather than
+    never; past ``MAX_KEY_RANGES`` it is dropped instead, with a WARNING.
+    """
+    saved = state.get(STATE_FIELD)
+    deleted = 0
+    if saved is not None:
+        for key in KeyRanges.from_state(saved).missing_from(present):
+            deleted += 1
+            yield key
+    if len(present) > MAX_KEY_RANGES:
+        logger.warning(
+            "%s: %d keys in %d ranges: too fragmented to keep in STATE (the bound is %d "
+            "ranges); deletions are not looked for. See the README, Deleted records.",
+            label, present.count(), len(present), MAX_KEY_RANGES,
+        )  # fmt: skip
+        state.pop(STATE_FIELD, None)
+        return
+    state[STATE_FIELD] = present.to_state()
+    logger.info(
+        "%s: %d keys in %d ranges; %s",
+        label, present.count(), len(present),
+        f"{deleted} deleted since the last run" if saved is not None
+        else "the first key pass: deletions are reported from the next run on",
+    )  # fmt: skip
 
 
 class KeyRanges:

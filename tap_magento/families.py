@@ -23,8 +23,7 @@ from typing_extensions import override
 
 from tap_magento.choices import ChosenRecordsPass, chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
-from tap_magento.deletions import MAX_KEY_RANGES, KeyRanges
-from tap_magento.deletions import STATE_FIELD as KEYS_FIELD
+from tap_magento.deletions import KeyRanges, deleted_keys
 from tap_magento.errors import PageSizeRefused, UnreadableRecords
 from tap_magento.narrowing import Cursor, Skipped
 from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
@@ -437,39 +436,15 @@ class IncrementalStream(SearchCriteriaStream):
         yield from self.deleted_records(context)
 
     def deleted_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
-        """A record for each key the last complete key pass had and this one has not.
-
-        The new key set replaces the saved one only after every deletion was emitted, so a run
-        stopped on the way reports them again rather than never.
-        """
+        """A record for each key the last complete key pass had and this one has not."""
         label = pass_label(self.name, context)
-        state = self.get_context_state(context)
         present = self.read_keys(context, label)
         if present is None:
             return
-        saved = state.get(KEYS_FIELD)
-        deleted = 0
-        if saved is not None:
-            stamp = to_rfc3339(to_magento(self._tap.started_at))  # type: ignore[attr-defined]
-            key = self.record_key[0]
-            for gone in KeyRanges.from_state(saved).missing_from(present):
-                deleted += 1
-                yield {key: gone, self.replication_key: stamp, DELETED_AT: stamp}
-        if len(present) > MAX_KEY_RANGES:
-            self.logger.warning(
-                "%s: %d keys in %d ranges: too fragmented to keep in STATE (the bound is %d "
-                "ranges); deletions are not looked for. See the README, Deletions.",
-                label, present.count(), len(present), MAX_KEY_RANGES,
-            )  # fmt: skip
-            state.pop(KEYS_FIELD, None)
-            return
-        state[KEYS_FIELD] = present.to_state()
-        self.logger.info(
-            "%s: %d keys in %d ranges; %s",
-            label, present.count(), len(present),
-            f"{deleted} deleted since the last run" if saved is not None
-            else "the first key pass: deletions are reported from the next run on",
-        )  # fmt: skip
+        stamp = to_rfc3339(to_magento(self._tap.started_at))  # type: ignore[attr-defined]
+        state = self.get_context_state(context)
+        for key in deleted_keys(state, present, label, self.logger):
+            yield {self.record_key[0]: key, self.replication_key: stamp, DELETED_AT: stamp}
 
     def read_keys(self, context: Context | None, label: str) -> KeyRanges | None:
         """The list's whole key set, or None when the pass skipped a record it could not read

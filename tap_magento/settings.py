@@ -428,10 +428,11 @@ PATTERN_HINTS = {
 
 def _schema_problem(error: ValidationError) -> str:
     setting = str(error.absolute_path[0]) if error.absolute_path else ""
-    if len(error.absolute_path) > 1 and not isinstance(error.absolute_path[-1], int):
+    path = list(error.absolute_path)
+    if len(path) > 2 or (len(path) == 2 and not isinstance(path[-1], int)):
         # Inside an object setting: stream_filters.orders[0].field
-        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        return f"{path[1:]}: {error.message}"
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+        return f"{where[1:]}: {error.message}"
     if error.validator == "pattern" and setting in PATTERN_HINTS:
         return f"{setting} has {error.instance!r}, which is not {PATTERN_HINTS[setting]}"
     if error.validator == "uniqueItems":

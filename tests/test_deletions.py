@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tap_magento import families
+from tap_magento import deletions, families
 from tap_magento.deletions import KeyRanges
 from tap_magento.sandbox.server import Fault, SandboxServer
 from tap_magento.sandbox.store import Unreadable
@@ -115,7 +115,7 @@ def test_a_key_pass_that_skipped_an_unreadable_record_reports_nothing(
 def test_a_key_set_too_fragmented_for_state_is_not_kept(
     server: SandboxServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(families, "MAX_KEY_RANGES", 3)
+    monkeypatch.setattr(deletions, "MAX_KEY_RANGES", 3)
     config = bearer_config(server, detect_deletions=["customers"])
     first = sync(config, streams=["customers"])
     assert "key_ranges" in first.final_state["bookmarks"]["customers"]
