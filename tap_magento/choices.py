@@ -138,10 +138,15 @@ class ChosenRecordsPass:
         self._reader_for = reader_for
         self._logger = logger
         self._found: set[str] = set()
+        self._skipped = False
 
     @property
     def emitted_any(self) -> bool:
         return bool(self._found)
+
+    @property
+    def skipped_any(self) -> bool:
+        return self._skipped
 
     def records(self) -> Iterator[dict[str, Any]]:
         for batch in batches(self._keys):
@@ -150,6 +155,7 @@ class ChosenRecordsPass:
                 self._found.add(filter_value(record.get(self._key_field)))
                 yield record
             reader.log_summary()
+            self._skipped = self._skipped or reader.skipped_any
 
     def log_summary(self) -> None:
         missing = [key for key in self._keys if key not in self._found]

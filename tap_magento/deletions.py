@@ -25,22 +25,22 @@ STATE_FIELD = "key_ranges"
 MAX_KEY_RANGES = 100_000
 
 
-def deleted_keys(
-    state: dict[str, Any], present: KeyRanges, label: str, logger: logging.Logger
-) -> Iterator[int]:
-    """The keys the saved set has and ``present`` has not; then ``present`` is saved.
+def deleted_keys(state: dict[str, Any], present: KeyRanges) -> Iterator[int]:
+    """The keys the set saved in ``state`` has and ``present`` has not; none the first time.
 
-    ``state``: the stream's (or partition's) STATE, which keeps the set between runs. Nothing
-    is reported the first time (no saved set). The new set replaces the saved one only after
-    every deleted key was taken, so a run stopped on the way reports them again rather than
-    never; past ``MAX_KEY_RANGES`` it is dropped instead, with a WARNING.
+    ``state``: the stream's (or partition's) STATE, which keeps the set between runs.
     """
     saved = state.get(STATE_FIELD)
-    deleted = 0
     if saved is not None:
-        for key in KeyRanges.from_state(saved).missing_from(present):
-            deleted += 1
-            yield key
+        yield from KeyRanges.from_state(saved).missing_from(present)
+
+
+def save_keys(
+    state: dict[str, Any], present: KeyRanges, deleted: int, label: str, logger: logging.Logger
+) -> None:
+    """Keep ``present`` for the next run, once its deletions were delivered (so a run stopped
+    on the way reports them again rather than never); past ``MAX_KEY_RANGES``, drop it."""
+    first = STATE_FIELD not in state
     if len(present) > MAX_KEY_RANGES:
         logger.warning(
             "%s: %d keys in %d ranges: too fragmented to keep in STATE (the bound is %d "
@@ -53,8 +53,8 @@ def deleted_keys(
     logger.info(
         "%s: %d keys in %d ranges; %s",
         label, present.count(), len(present),
-        f"{deleted} deleted since the last run" if saved is not None
-        else "the first key pass: deletions are reported from the next run on",
+        "the first key pass: deletions are reported from the next run on" if first
+        else f"{deleted} deleted since the last run",
     )  # fmt: skip
 
 

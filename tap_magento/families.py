@@ -13,17 +13,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.mapper import RemoveRecordTransform
+from singer_sdk.singerlib import ActivateVersionMessage
 from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from typing_extensions import override
 
 from tap_magento.choices import ChosenRecordsPass, chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
-from tap_magento.deletions import KeyRanges, deleted_keys
+from tap_magento.deletions import KeyRanges, deleted_keys, save_keys
 from tap_magento.errors import PageSizeRefused, UnreadableRecords
 from tap_magento.narrowing import Cursor, Skipped
 from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
@@ -400,6 +402,11 @@ class IncrementalStream(SearchCriteriaStream):
         # A timestamp alone is not unique (bulk actions share a second): the key breaks ties.
         return (self.replication_key, *self.record_key)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # True only inside read_again_whole: the pass then starts at start_date.
+        self._rereading = False
+
     @cached_property
     def detects_deletions(self) -> bool:
         return self.name in (self.config.get("detect_deletions") or ())
@@ -436,15 +443,67 @@ class IncrementalStream(SearchCriteriaStream):
         yield from self.deleted_records(context)
 
     def deleted_records(self, context: Context | None) -> Iterator[dict[str, Any]]:
-        """A record for each key the last complete key pass had and this one has not."""
+        """What reports the keys the last complete key pass had and this one has not.
+
+        As records carrying ``_sdc_deleted_at`` (``deletions_as: records``), or, with
+        ``deletions_as: activate_version``, by reading the whole stream again tagged with a
+        new table version and then activating it: a target removes (or marks) every row of
+        the table not sent again.
+        """
         label = pass_label(self.name, context)
         present = self.read_keys(context, label)
         if present is None:
             return
-        stamp = to_rfc3339(to_magento(self._tap.started_at))  # type: ignore[attr-defined]
         state = self.get_context_state(context)
-        for key in deleted_keys(state, present, label, self.logger):
-            yield {self.record_key[0]: key, self.replication_key: stamp, DELETED_AT: stamp}
+        deleted = 0
+        if self.config.get("deletions_as") == "activate_version":
+            deleted = sum(1 for _ in deleted_keys(state, present))
+            if deleted and not (yield from self.read_again_whole(context, label, deleted)):
+                return  # the saved key set stays: the next run finds them again
+        else:
+            stamp = to_rfc3339(to_magento(self._tap.started_at))  # type: ignore[attr-defined]
+            for key in deleted_keys(state, present):
+                deleted += 1
+                yield {self.record_key[0]: key, self.replication_key: stamp, DELETED_AT: stamp}
+        save_keys(state, present, deleted, label, self.logger)
+
+    def read_again_whole(
+        self, context: Context | None, label: str, deleted: int
+    ) -> Generator[dict[str, Any], None, bool]:
+        """The whole stream again (from start_date), tagged with a new table version, then
+        ACTIVATE_VERSION; False, and no activation, when the pass skipped a record (its row
+        would be removed) or the stream has several partitions (the version covers them all).
+        """
+        if len(self.partitions or ()) > 1:
+            self.logger.warning(
+                "%s: %d deleted, but %s is read in %d partitions and one table version covers "
+                "them all: not reported; use deletions_as records for it",
+                label, deleted, self.name, len(self.partitions or []),
+            )  # fmt: skip
+            return False
+        self.logger.info("%s: %d deleted: reading the stream again whole", label, deleted)
+        # Milliseconds: above any earlier version of this table, the SDK's (seconds) included.
+        version = int(self._tap.started_at.timestamp() * 1000)  # type: ignore[attr-defined]
+        self._stream_version = version  # the SDK's: RECORD messages carry it
+        self._rereading = True
+        try:
+            reader = self.new_pass(context)
+            yield from reader.records()
+            reader.log_summary()
+        finally:
+            self._rereading = False
+            self._stream_version = None
+        if reader.skipped_any:
+            self.logger.warning(
+                "%s: the pass skipped records it could not read, whose rows the new version "
+                "would remove: not activated", label,
+            )  # fmt: skip
+            return False
+        for stream_map in self.stream_maps:  # as the SDK writes it for full-table streams
+            if not isinstance(stream_map, RemoveRecordTransform):
+                message = ActivateVersionMessage(stream=stream_map.stream_alias, version=version)
+                self._tap.write_message(message)
+        return True
 
     def read_keys(self, context: Context | None, label: str) -> KeyRanges | None:
         """The list's whole key set, or None when the pass skipped a record it could not read
@@ -489,7 +548,11 @@ class IncrementalStream(SearchCriteriaStream):
         return self.search_name(self.replication_key)
 
     def earliest(self, context: Context | None) -> datetime.datetime | None:
-        """The pass's lower bound: the bookmark (or start_date) less the lookback."""
+        """The pass's lower bound: the bookmark (or start_date) less the lookback; start_date
+        alone while the stream is read again whole."""
+        if self._rereading:
+            start_date = self.config.get("start_date")
+            return parse_setting(start_date) if start_date else None
         start = self.get_starting_timestamp(context)
         if start is None:
             return None

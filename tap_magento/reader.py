@@ -33,6 +33,11 @@ class Pass(Protocol):
     @property
     def emitted_any(self) -> bool: ...
 
+    @property
+    def skipped_any(self) -> bool:
+        """Did the pass step past a record the store could not render?"""
+        ...
+
     def log_summary(self) -> None: ...
 
 
@@ -83,6 +88,10 @@ class PassReader:
     @property
     def emitted_any(self) -> bool:
         return self.paginator.summary.records > 0
+
+    @property
+    def skipped_any(self) -> bool:
+        return bool(self.paginator.narrowing.skipped)
 
     def log_summary(self) -> None:
         """The pass's last line: what it read, why it stopped, what it retried and skipped."""

@@ -298,6 +298,17 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "the keys. [] turns it off.",
     ),
     th.Property(
+        "deletions_as",
+        th.StringType(allowed_values=["records", "activate_version"]),
+        default="records",
+        title="Deletions delivered as",
+        description="records: each deleted key as a record of its stream with "
+        "_sdc_deleted_at (targets mark the row). activate_version: when deletions are found, "
+        "the stream is read again whole, tagged with a new table version, then "
+        "ACTIVATE_VERSION, so a target removes (hard_delete) or marks the rows not sent "
+        "again; costs a full read of the stream on runs that find deletions.",
+    ),
+    th.Property(
         "stream_filters",
         th.CustomType(
             {

@@ -133,6 +133,10 @@ class ParallelPass:
     def emitted_any(self) -> bool:
         return self._emitted > 0
 
+    @property
+    def skipped_any(self) -> bool:
+        return any(skipped for _, skipped in self.finished)
+
     def records(self) -> Iterator[Record]:
         with ThreadPoolExecutor(self._workers, thread_name_prefix=self.label) as pool:
             slices, self._buffered = self._plan_slices(lambda f, items: list(pool.map(f, items)))

@@ -144,3 +144,60 @@ def test_detection_is_off_with_an_empty_list(server: SandboxServer) -> None:
     assert not [r for r in server.requests if r.params.get("fields")]
     assert "_sdc_deleted_at" not in result.schemas["customers"]["properties"]
     assert "key_ranges" not in json.dumps(result.final_state)
+
+
+def test_deletions_as_activate_version_reads_the_stream_again_then_activates_it(
+    server: SandboxServer,
+) -> None:
+    config = bearer_config(server, detect_deletions=["customers"], deletions_as="activate_version")
+    first = sync(config, streams=["customers"])
+    _delete(server, {"customers": [5, 6]})
+    second = sync(config, state=first.final_state, streams=["customers"])
+
+    messages = [m for m in second.messages if m["type"] in {"RECORD", "ACTIVATE_VERSION"}]
+    activations = [m for m in messages if m["type"] == "ACTIVATE_VERSION"]
+    assert len(activations) == 1 and messages[-1] == activations[0]  # after every record
+    version = activations[0]["version"]
+    tagged = [m["record"]["id"] for m in messages
+              if m["type"] == "RECORD" and m.get("version") == version]  # fmt: skip
+    # Every live customer again, with the version: the deleted ones are the rows it lacks.
+    assert sorted(tagged) == sorted(server.store.collection("customers").rows)
+    assert _deleted(second) == {}
+    bookmarks = second.final_state["bookmarks"]["customers"]
+    assert (
+        bookmarks["replication_key_value"]
+        == (first.final_state["bookmarks"]["customers"]["replication_key_value"])
+    )
+    # Nothing deleted since: no second reading, no activation.
+    third = sync(config, state=second.final_state, streams=["customers"])
+    assert not [m for m in third.messages if m["type"] == "ACTIVATE_VERSION"]
+    assert len(third.records["customers"]) < len(server.store.collection("customers").rows)
+
+
+def test_a_reading_again_that_skips_a_record_does_not_activate(server: SandboxServer) -> None:
+    config = bearer_config(server, detect_deletions=["customers"], deletions_as="activate_version")
+    first = sync(config, streams=["customers"])
+    _delete(server, {"customers": [5]})
+    # Readable by key (the key pass), not whole: the second reading steps past it, and a new
+    # version without it would remove its row.
+    server.store.break_record("customers", 30)
+    second = sync(config, state=first.final_state, streams=["customers"])
+    assert not [m for m in second.messages if m["type"] == "ACTIVATE_VERSION"]
+    # The saved key set stays, so the next run finds the deletion again.
+    assert (
+        second.final_state["bookmarks"]["customers"]["key_ranges"]
+        == (first.final_state["bookmarks"]["customers"]["key_ranges"])
+    )
+
+
+def test_activate_version_is_not_used_for_a_stream_read_in_several_partitions(
+    server: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = bearer_config(server, detect_deletions=["products"], deletions_as="activate_version",
+                           store_codes=["default", "fr"])  # fmt: skip
+    first = sync(config, streams=["products"])
+    _delete(server, {"products": [3]})
+    with caplog.at_level(logging.WARNING):
+        second = sync(config, state=first.final_state, streams=["products"])
+    assert not [m for m in second.messages if m["type"] == "ACTIVATE_VERSION"]
+    assert "one table version covers them all" in caplog.text

@@ -299,11 +299,12 @@ def test_custom_attributes_become_typed_postgres_columns(
         assert row == [sent["color"], sent["cost"], "t" if sent["featured"] == "1" else "f"]
 
 
-def test_with_hard_delete_target_postgres_still_only_marks_deleted_records(
+def test_hard_delete_removes_rows_only_with_deletions_as_activate_version(
     project: MeltanoProject, store_server: SandboxServer, postgres: Postgres
 ) -> None:
-    """target-postgres removes rows only on ACTIVATE_VERSION (full tables), not for records
-    carrying _sdc_deleted_at: the README says so, and this fails the day that changes."""
+    """target-postgres removes rows only on ACTIVATE_VERSION, not for records carrying
+    _sdc_deleted_at (the README says so, and this fails the day that changes); with
+    deletions_as activate_version the deleted rows are gone."""
     env = {
         **tap_env(store_server, TAP_MAGENTO_DETECT_DELETIONS='["customers"]'),
         **target_env(postgres),
@@ -320,3 +321,13 @@ def test_with_hard_delete_target_postgres_still_only_marks_deleted_records(
     assert marked == [["9"]]
     total = postgres.scalar("SELECT count(*) FROM hard.customers")
     assert int(total) == len(stored(store_server, "customers")) + 1
+
+    # With deletions_as activate_version, a run that finds deletions reads customers again
+    # whole under a new table version and activates it: hard_delete removes the rows.
+    store_server.store.delete("customers", 10)
+    third = project.run(*args, env={**env, "TAP_MAGENTO_DELETIONS_AS": "activate_version"})
+    assert third.returncode == 0, third.stderr[-3000:]
+    left = postgres.query("SELECT id FROM hard.customers ORDER BY id")
+    assert [int(row[0]) for row in left] == sorted(
+        customer["id"] for customer in stored(store_server, "customers")
+    )
