@@ -25,6 +25,7 @@ from typing_extensions import override
 
 from tap_magento.choices import ChosenRecordsPass, chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
+from tap_magento.custom_attributes import LIST_FIELD, OBJECT_FIELD
 from tap_magento.deletions import KeyRanges, deleted_keys, save_keys
 from tap_magento.errors import PageSizeRefused, UnreadableRecords
 from tap_magento.narrowing import Cursor, Skipped
@@ -130,7 +131,8 @@ class PagedStream(MagentoStream):
         if not self.deselects_any:
             return None
         selected = (
-            name
+            # custom_attributes_object is made from the store's custom_attributes
+            LIST_FIELD if name == OBJECT_FIELD else name
             for name in self.schema["properties"]
             if self.mask.get(("properties", name), True)
             and name not in self.context_keys

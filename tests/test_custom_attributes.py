@@ -157,3 +157,26 @@ def test_discovery_fails_in_one_line_when_the_metadata_cannot_be_read(
     assert done.stdout == "" and "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if "ERROR" in line]
     assert len(errors) == 1 and "customer_attributes could not be read" in errors[0]
+
+
+def test_selecting_the_object_without_the_list_still_asks_the_store_for_the_list(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    config = bearer_config(server, **ON)
+    catalog = _catalog(server, tmp_path, config)
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] == "categories"
+            elif entry["tap_stream_id"] == "categories":
+                # A property and everything inside it: breadcrumbs start with its name.
+                item["metadata"]["selected"] = item["breadcrumb"][1] in {
+                    "name", "custom_attributes_object"
+                }  # fmt: skip
+    result = sync(config, catalog=catalog)
+    sent = [r.params.get("fields", "") for r in server.requests
+            if r.path == "/rest/V1/categories/list" and "items[id]" not in r.params.get("fields", "")]  # fmt: skip
+    assert sent and all("custom_attributes" in f for f in sent)
+    for category in result.records["categories"]:
+        assert "custom_attributes" not in category  # deselected: asked for, not sent on
+        assert category["custom_attributes_object"]["display_mode"] == "PRODUCTS"
