@@ -55,6 +55,8 @@ Piece = Slice | None
 Mapper = Callable[[Callable[[Slice], int], Sequence[Slice]], list[int]]
 
 
+# Records handed from a worker to the pass at a time.
+CHUNK = 100
 # However the store counts (an inflated total_count never stops halving), no more slices.
 MAX_SLICES = 512
 
@@ -151,7 +153,7 @@ class ParallelPass:
             for piece in itertools.islice(upcoming, 1):
                 reader = self._reader_for(piece)
                 self._first = self._first or reader
-                buffer: queue.Queue[Any] = queue.Queue(maxsize=self._buffered)
+                buffer: queue.Queue[Any] = queue.Queue(maxsize=-(-self._buffered // CHUNK))
                 running.append((reader, buffer, pool.submit(_fill, reader, buffer, stop)))
 
         for _ in range(self._workers):
@@ -161,8 +163,8 @@ class ParallelPass:
                 reader, buffer, future = running.popleft()
                 start_next()
                 while not isinstance(item := buffer.get(), _End):
-                    self._emitted += 1
-                    yield item
+                    self._emitted += len(item)
+                    yield from item
                 if item.error is not None:
                     raise item.error
                 future.result()
@@ -189,14 +191,21 @@ class ParallelPass:
 
 
 def _fill(reader: PassReader, buffer: queue.Queue[Any], stop: threading.Event) -> None:
-    """A worker: one slice's records into its buffer, then its end (and error, if any)."""
+    """A worker: one slice's records into its buffer, a chunk at a time (a hand-over between
+    threads per record would cost more than the record), then its end (and error, if any)."""
     end = _End()
+    chunk: list[Record] = []
     try:
         for record in reader.records():
-            if not _put(buffer, record, stop):
-                return
+            chunk.append(record)
+            if len(chunk) == CHUNK:
+                if not _put(buffer, chunk, stop):
+                    return
+                chunk = []
     except BaseException as error:  # handed to the pass, which raises it in order
         end = _End(error)
+    if chunk and not _put(buffer, chunk, stop):
+        return
     _put(buffer, end, stop)
 
 
