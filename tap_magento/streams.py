@@ -10,8 +10,8 @@ import inspect
 
 from tap_magento.client import MagentoStream
 from tap_magento.custom_attributes import AttributeList
+from tap_magento.deletion_detection import DeletionDetectingStream
 from tap_magento.families import (
-    IncrementalStream,
     LowStockStream,
     PlainArrayStream,
     SalesChannelScoped,
@@ -32,13 +32,13 @@ CMS_BLOCK_NAMES = {"id": "block_id"}
 MSI = "Magento_Inventory (MSI; can be disabled)"
 
 
-class OrdersStream(IncrementalStream):
+class OrdersStream(DeletionDetectingStream):
     name = "orders"
     path = "/V1/orders"
     primary_keys = ("entity_id",)
 
 
-class ProductsStream(StoreScoped, IncrementalStream):
+class ProductsStream(StoreScoped, DeletionDetectingStream):
     """One pass per store view: the code picks attribute-value scope, not membership."""
 
     name = "products"
@@ -48,7 +48,7 @@ class ProductsStream(StoreScoped, IncrementalStream):
     custom_attribute_lists = (AttributeList("product_attributes"),)
 
 
-class CustomersStream(IncrementalStream):
+class CustomersStream(DeletionDetectingStream):
     name = "customers"
     path = "/V1/customers/search"
     primary_keys = ("id",)
@@ -59,19 +59,19 @@ class CustomersStream(IncrementalStream):
     )
 
 
-class InvoicesStream(IncrementalStream):
+class InvoicesStream(DeletionDetectingStream):
     name = "invoices"
     path = "/V1/invoices"
     primary_keys = ("entity_id",)
 
 
-class CreditMemosStream(IncrementalStream):
+class CreditMemosStream(DeletionDetectingStream):
     name = "credit_memos"
     path = "/V1/creditmemos"
     primary_keys = ("entity_id",)
 
 
-class CategoriesStream(IncrementalStream):
+class CategoriesStream(DeletionDetectingStream):
     name = "categories"
     path = "/V1/categories/list"
     primary_keys = ("id",)
@@ -126,13 +126,13 @@ class StoreConfigsStream(StoreScoped, PlainArrayStream):
     state_partitioning_keys = ()  # records carry their own ``code``; full table needs no state
 
 
-class ShipmentsStream(IncrementalStream):
+class ShipmentsStream(DeletionDetectingStream):
     name = "shipments"
     path = "/V1/shipments"
     primary_keys = ("entity_id",)
 
 
-class OrderItemsStream(IncrementalStream):
+class OrderItemsStream(DeletionDetectingStream):
     """Every order line in one list (``parent_item_id`` links a configurable's child line)."""
 
     name = "order_items"
@@ -140,7 +140,7 @@ class OrderItemsStream(IncrementalStream):
     primary_keys = ("item_id",)
 
 
-class TransactionsStream(IncrementalStream):
+class TransactionsStream(DeletionDetectingStream):
     """Payment transactions are written once: ``created_at`` is their only timestamp."""
 
     name = "transactions"
@@ -149,7 +149,7 @@ class TransactionsStream(IncrementalStream):
     replication_key = "created_at"
 
 
-class CartsStream(IncrementalStream):
+class CartsStream(DeletionDetectingStream):
     """Quotes, abandoned carts included."""
 
     name = "carts"
@@ -240,7 +240,7 @@ class TaxRulesStream(SearchCriteriaStream):
     search_names = TAX_RULE_NAMES
 
 
-class CmsPagesStream(IncrementalStream):
+class CmsPagesStream(DeletionDetectingStream):
     name = "cms_pages"
     path = "/V1/cmsPage/search"
     primary_keys = ("id",)
@@ -248,7 +248,7 @@ class CmsPagesStream(IncrementalStream):
     search_names = CMS_PAGE_NAMES
 
 
-class CmsBlocksStream(IncrementalStream):
+class CmsBlocksStream(DeletionDetectingStream):
     name = "cms_blocks"
     path = "/V1/cmsBlock/search"
     primary_keys = ("id",)
@@ -270,7 +270,7 @@ class CurrenciesStream(PlainArrayStream):
     primary_keys = ("base_currency_code",)
 
 
-class ReturnsStream(IncrementalStream):
+class ReturnsStream(DeletionDetectingStream):
     """Adobe Commerce RMA: a return is stamped once, when it is requested."""
 
     name = "returns"

@@ -23,9 +23,10 @@ from tap_magento.choices import check_choices, check_deletion_streams
 from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
 from tap_magento.custom_attributes import AttributeTypes
+from tap_magento.deletion_detection import DeletionDetectingStream
 from tap_magento.diagnosis import one_line
 from tap_magento.errors import AccessRefused, BadInput, RouteMissing
-from tap_magento.families import IncrementalStream, SearchCriteriaStream
+from tap_magento.families import SearchCriteriaStream
 from tap_magento.inputs import check_catalog, check_state, read_json_file, unknown_selected_streams
 from tap_magento.paging import PagingStalled
 from tap_magento.progress import quiet_request_metrics
@@ -99,7 +100,7 @@ class TapMagento(Tap):
             })  # fmt: skip
             check_deletion_streams(self.config, (
                 name for name, stream in self.streams.items()
-                if isinstance(stream, IncrementalStream)
+                if isinstance(stream, DeletionDetectingStream)
             ))  # fmt: skip
             _ = self.connection  # bad credentials or an unreachable login fail now, in one line
 
