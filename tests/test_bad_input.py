@@ -60,6 +60,7 @@ CASES: dict[str, dict[str, Any]] = {
     "detect_deletions a word": {"config": {"detect_deletions": "products"}, "says": "detect_deletions: 'products' is not of type"},
     "detect_deletions unknown": {"config": {"detect_deletions": ["product"]}, "says": "detect_deletions: 'product' is not a stream whose deletions can be detected"},
     "detect_deletions full table": {"config": {"detect_deletions": ["coupons"]}, "says": "detect_deletions: 'coupons' is not a stream"},
+    "deletions_as unknown": {"config": {"deletions_as": "delete"}, "says": "deletions_as: 'delete' is not one of ['records', 'activate_version']"},
     "custom_attributes_as_object a word": {"config": {"custom_attributes_as_object": "yes"}, "says": "custom_attributes_as_object: 'yes' is not of type 'boolean'"},
     "max_parallel_requests 0": {"config": {"max_parallel_requests": 0}, "says": "max_parallel_requests: 0 is less than the minimum of 1"},
     "max_parallel_requests 99": {"config": {"max_parallel_requests": 99}, "says": "max_parallel_requests: 99 is greater than the maximum of 16"},
