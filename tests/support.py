@@ -168,6 +168,16 @@ def discovered_catalog(server: SandboxServer, folder: Path) -> dict[str, Any]:
     return dict(json.loads(run_cli("--config", config, "--discover").stdout))
 
 
+def catalog_selecting(server: SandboxServer, folder: Path, *streams: str) -> str:
+    """A catalog file, as discovered, with only these streams selected."""
+    catalog = discovered_catalog(server, folder)
+    for entry in catalog["streams"]:
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return write_json(folder, f"catalog-{'-'.join(streams)}.json", catalog)
+
+
 def run_tap(
     folder: Path, config: dict[str, Any], *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -19,6 +19,7 @@ from tap_magento.sandbox.server import ACL_RESOURCES, SandboxServer
 from tests.support import (
     SyncResult,
     bearer_config,
+    catalog_selecting,
     discovered_catalog,
     magento_to_rfc3339,
     make_server,
@@ -72,7 +73,7 @@ def test_state_from_the_command_line_resumes_from_its_bookmark(
     middle = orders[len(orders) // 2]["updated_at"]
     state = {"bookmarks": {"orders": {"replication_key": "updated_at",
                                       "replication_key_value": magento_to_rfc3339(middle)}}}  # fmt: skip
-    catalog = _only(server, tmp_path, "orders")
+    catalog = catalog_selecting(server, tmp_path, "orders")
 
     result = tap(tmp_path, bearer_config(server, lookback_seconds=0), "--catalog", catalog,
                  "--state", write_json(tmp_path, "state.json", state))  # fmt: skip
@@ -89,7 +90,7 @@ def test_stream_maps_filter_hash_drop_and_rename(server: SandboxServer, tmp_path
         "customers": {"email_hash": "md5(email)", "email": None, "__filter__": "group_id == 1"},
         "sales_rules": {"__alias__": "salerules"},  # the name another tap used (README)
     }
-    catalog = _only(server, tmp_path, "customers", "sales_rules")
+    catalog = catalog_selecting(server, tmp_path, "customers", "sales_rules")
     result = tap(tmp_path, bearer_config(server, stream_maps=maps), "--catalog", catalog)
 
     wanted = [c for c in server.store.records("customers") if c["group_id"] == 1]
@@ -108,7 +109,7 @@ def test_schema_flattening_turns_nested_objects_into_columns(
     server: SandboxServer, tmp_path: Path
 ) -> None:
     config = bearer_config(server, flattening_enabled=True, flattening_max_depth=1)
-    result = tap(tmp_path, config, "--catalog", _only(server, tmp_path, "orders"))
+    result = tap(tmp_path, config, "--catalog", catalog_selecting(server, tmp_path, "orders"))
 
     properties = result.schemas["orders"]["properties"]
     assert "billing_address" not in properties and "billing_address__city" in properties
@@ -128,7 +129,9 @@ def test_batch_messages_point_at_jsonl_files_holding_every_record(
         "encoding": {"format": "jsonl", "compression": "gzip"},
         "storage": {"root": batches.as_uri(), "prefix": "magento-"},
     })  # fmt: skip
-    result = tap(tmp_path, config, "--catalog", _only(server, tmp_path, "orders", "coupons"))
+    result = tap(
+        tmp_path, config, "--catalog", catalog_selecting(server, tmp_path, "orders", "coupons")
+    )
 
     assert not result.records  # records travel in the files, not as RECORD messages
     loaded: dict[str, list[dict[str, Any]]] = {}
@@ -155,7 +158,7 @@ def test_config_from_the_environment(server: SandboxServer, tmp_path: Path) -> N
         "TAP_MAGENTO_REQUEST_TIMEOUT": "30.5",
         "TAP_MAGENTO_SKIP_UNREADABLE_RECORDS": "false",
     }
-    catalog = _only(server, tmp_path, "products")
+    catalog = catalog_selecting(server, tmp_path, "products")
     done = run_cli("--config", "ENV", "--catalog", catalog, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     products = SyncResult.parse(done.stdout).records["products"]
@@ -214,16 +217,6 @@ def test_connection_test_fails_in_one_line_on_a_wrong_token(
     assert "the token is wrong" in last
 
 
-def _only(server: SandboxServer, tmp_path: Path, *streams: str) -> str:
-    """A catalog file with only these streams selected."""
-    catalog = discovered_catalog(server, tmp_path)
-    for entry in catalog["streams"]:
-        for item in entry["metadata"]:
-            if item["breadcrumb"] == []:
-                item["metadata"]["selected"] = entry["tap_stream_id"] in streams
-    return write_json(tmp_path, f"catalog-{'-'.join(streams)}.json", catalog)
-
-
 # Every capability ``--about`` declares, and the test that shows it working.
 PROVEN_BY = {
     "about": "test_project.py::test_meta_json_matches_what_about_says",
@@ -261,7 +254,7 @@ def test_structured_logging_writes_json_log_lines(server: SandboxServer, tmp_pat
         "root:\n  level: INFO\n  handlers: [stderr]\n"
     )
     env = {"SINGER_SDK_LOG_CONFIG": str(tmp_path / "logging.yml")}
-    done = run_tap(tmp_path, bearer_config(server), "--catalog", _only(server, tmp_path, "orders"),
+    done = run_tap(tmp_path, bearer_config(server), "--catalog", catalog_selecting(server, tmp_path, "orders"),
                    env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]

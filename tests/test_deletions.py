@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import random
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +17,7 @@ from tap_magento import deletion_detection, deletions
 from tap_magento.deletions import KeyRanges
 from tap_magento.sandbox.server import Fault, SandboxServer
 from tap_magento.sandbox.store import Unreadable
-from tests.support import SyncResult, bearer_config, sync
+from tests.support import SyncResult, bearer_config, catalog_selecting, sync, write_json
 
 DETECTED = ["products", "categories", "customers"]
 DELETED = {"products": [3, 50], "customers": [7], "categories": [4]}
@@ -201,3 +205,33 @@ def test_activate_version_is_not_used_for_a_stream_read_in_several_partitions(
         second = sync(config, state=first.final_state, streams=["products"])
     assert not [m for m in second.messages if m["type"] == "ACTIVATE_VERSION"]
     assert "one table version covers them all" in caplog.text
+
+
+def test_a_run_killed_during_the_key_pass_then_a_full_run_reports_no_false_deletion(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    config = bearer_config(server, detect_deletions=["customers"])
+    first = sync(config, streams=["customers"])
+    _delete(server, {"customers": [21]})
+    # The key pass's request hangs in the store; the process is killed while it waits.
+    hang = server.faults.add(Fault(KEY_PASS, 500, delay=5, times=1))
+    catalog = catalog_selecting(server, tmp_path, "customers")
+    state = write_json(tmp_path, "state.json", first.final_state)
+    command = [sys.executable, "-m", "tap_magento", "--config",
+               write_json(tmp_path, "config.json", config), "--catalog", catalog, "--state", state]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as tap:
+        deadline = time.monotonic() + 60
+        while hang.fired == 0 and time.monotonic() < deadline and tap.poll() is None:
+            time.sleep(0.05)
+        assert hang.fired == 1
+        tap.kill()
+        out, _ = tap.communicate()
+    killed = SyncResult.parse(out.decode())
+    assert _deleted(killed) == {}
+    last_state = killed.states[-1] if killed.states else first.final_state
+    assert (
+        last_state["bookmarks"]["customers"]["key_ranges"]
+        == (first.final_state["bookmarks"]["customers"]["key_ranges"])
+    )
+    full = sync(config, state=last_state, streams=["customers"])
+    assert _deleted(full) == {"customers": [21]}
