@@ -5,9 +5,17 @@
         --paging page-numbers     # or keyset (the default), or windows
     python scripts/benchmark.py --orders 50000 --lean --failure-rate 0.06 --broken 5
     python scripts/benchmark.py --orders 20000 --select status,grand_total   # a few fields
+    python scripts/benchmark.py --orders 12000 --lean --latency real --workers 1,4   # slow store
 
 The sandbox runs in this process; the tap runs as its own process (``tap-magento``), reading only
-one stream, with its Singer output counted and thrown away. ``--offset-row-us`` makes the sandbox
+one stream, with its Singer output written to a file and counted. ``--latency real`` makes every
+list request take 1 s plus 5 ms per row (2.5 s for a page of 300: a real store's full orders),
+``--latency fast`` 150 ms plus 1 ms per row; ``--latency-ms`` and ``--row-latency-ms`` set any
+other model. The tap's peak memory is measured twice: its own ``VmHWM``, sampled, and the
+``ru_maxrss`` that ``wait4`` reports when it exits. Both come from a small launcher process
+started before the store is built: a process forked from this one, which holds the store, would
+report this process's memory as its own ``ru_maxrss`` (Linux keeps the high-water mark of the
+memory a child had before ``exec``). ``--offset-row-us`` makes the sandbox
 spend that long per row an SQL OFFSET skips, as MySQL reads and discards them; the script then
 prints how the store's time per request grows through the sync. ``--failure-rate`` fails that
 share of requests with 500, 502, 503, 504, 429 or a dropped connection (in equal parts, with
@@ -20,11 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,6 +49,7 @@ def main() -> None:
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
     parser.add_argument("--failure-rate", type=float, default=0.0)
     parser.add_argument("--broken", type=int, default=0, help="orders the store cannot render")
+    parser.add_argument("--latency", choices=sorted(LATENCY_MODELS), help="a store model")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="store time per request")
     parser.add_argument("--row-latency-ms", type=float, default=0.0, help="and per row answered")
     parser.add_argument(
@@ -51,7 +58,13 @@ def main() -> None:
     parser.add_argument(
         "--workers", default="1", help="max_parallel_requests to compare, e.g. 1,4,8"
     )
+    parser.add_argument(
+        "--no-bare-client", action="store_true", help="skip the bare client's run (1M full orders)"
+    )
     args = parser.parse_args()
+    if args.latency:
+        args.latency_ms, args.row_latency_ms = LATENCY_MODELS[args.latency]
+    launcher = Launcher()  # before the store is built: see the module's docstring
 
     started = time.perf_counter()
     store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
@@ -72,18 +85,24 @@ def main() -> None:
         for workers in [int(w) for w in args.workers.split(",")]:
             server.requests.clear()
             print(f"--- max_parallel_requests {workers}")
-            records, elapsed = _run_tap(server, args, workers)
+            records, elapsed = _run_tap(server, args, workers, launcher)
             seconds_by_workers[workers] = elapsed
             rates_by_workers[workers] = records / elapsed
     if len(seconds_by_workers) > 1:
         base = next(iter(seconds_by_workers.values()))
         print("speed-up over the first: " + ", ".join(
             f"{w} workers {base / s:.2f}x" for w, s in seconds_by_workers.items()))  # fmt: skip
-    if not args.failure_rate and not args.broken and not args.latency_ms:
-        _compare_with_bare_client(args, rates_by_workers)
+    if not (args.failure_rate or args.broken or args.latency_ms or args.no_bare_client):
+        _compare_with_bare_client(args, rates_by_workers, launcher)
+    launcher.close()
 
 
-def _run_tap(server: SandboxServer, args: argparse.Namespace, workers: int) -> tuple[int, float]:
+LATENCY_MODELS = {"real": (1000.0, 5.0), "fast": (150.0, 1.0)}
+
+
+def _run_tap(
+    server: SandboxServer, args: argparse.Namespace, workers: int, launcher: Launcher
+) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.json"
         config.write_text(
@@ -101,24 +120,16 @@ def _run_tap(server: SandboxServer, args: argparse.Namespace, workers: int) -> t
         catalog.write_text(_catalog_selecting(config, args.stream, args.select))
         server.requests.clear()
         output = Path(tmp) / "output.jsonl"
-        started = time.perf_counter()
         command = [sys.executable, "-m", "tap_magento", "--config", str(config)]
         # Into a file, counted afterwards: reading a pipe here would take CPU from the
         # sandbox, which shares this process (the bare client writes to /dev/null).
-        with (
-            output.open("wb") as sink,
-            subprocess.Popen(
-                [*command, "--catalog", str(catalog)], stdout=sink, stderr=subprocess.DEVNULL
-            ) as tap,
-        ):
-            peak = PeakRss(tap.pid)
-        elapsed = time.perf_counter() - started
+        run = launcher.run([*command, "--catalog", str(catalog)], str(output))
         with output.open("rb") as lines:
             records = sum(1 for line in lines if line.startswith(b'{"type":"RECORD"'))
-    peak_mib = peak.mib()
+    elapsed = run["seconds"]
     answered = [r for r in server.requests if r.status == 200 and "/V1/store/" not in r.path]
     failed = len(server.requests) - len(answered)
-    print(f"tap exit code: {tap.returncode}")
+    print(f"tap exit code: {run['exit']}")
     received = sum(r.size for r in answered) / 2**20
     print(f"{args.stream}: {records} records, {len(answered)} requests ({received:.1f} MiB "
           f"received), page_size {args.page_size}, paging {args.paging}")  # fmt: skip
@@ -127,7 +138,8 @@ def _run_tap(server: SandboxServer, args: argparse.Namespace, workers: int) -> t
         print(f"failed requests (retried or narrowed down): {failed}")
     if args.broken:
         print(f"orders missing: {args.orders - records} (broken: {args.broken})")
-    print(f"tap peak memory (max RSS): {peak_mib:.0f} MiB")
+    print(f"tap peak memory: VmHWM {run['vmhwm_kib'] / 1024:.0f} MiB, wait4 ru_maxrss "
+          f"{run['maxrss_kib'] / 1024:.0f} MiB; CPU {run['cpu_seconds']:.1f} s")  # fmt: skip
     _print_time_by_depth(answered)
     return records, elapsed
 
@@ -143,22 +155,24 @@ PAGING = {
 }
 
 
-def _compare_with_bare_client(args: argparse.Namespace, tap_rates: dict[int, float]) -> None:
+def _compare_with_bare_client(
+    args: argparse.Namespace, tap_rates: dict[int, float], launcher: Launcher
+) -> None:
     """The same store, read by ``bare_client.py``: the least any client could do."""
     store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
-    with SandboxServer(store) as server:
-        started = time.perf_counter()
-        done = subprocess.run(
+    with SandboxServer(store) as server, tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "count"
+        run = launcher.run(
             [sys.executable, str(Path(__file__).with_name("bare_client.py")), server.url,
-             server.auth.credentials.access_token, str(args.page_size)],
-            capture_output=True, text=True, check=True,
+             server.auth.credentials.access_token, str(args.page_size)], str(output),
         )  # fmt: skip
-        elapsed = time.perf_counter() - started
         received = sum(r.size for r in server.requests)
-    records = int(done.stdout)
+        records = int(output.read_text())
+    elapsed = run["seconds"]
     bare_rate = records / elapsed
     print(f"bare stdlib client: {records} records in {elapsed:.1f}s = {bare_rate:.0f} records/s "
-          f"({len(server.requests)} requests, {received / 2**20:.1f} MiB received)")  # fmt: skip
+          f"({len(server.requests)} requests, {received / 2**20:.1f} MiB received), peak "
+          f"memory {run['maxrss_kib'] / 1024:.0f} MiB")  # fmt: skip
     for workers, tap_rate in tap_rates.items():
         print(f"tap ({workers} workers) / bare client: {tap_rate / bare_rate:.2f}x the records/s")
 
@@ -175,34 +189,63 @@ def _print_time_by_depth(answered: list[RequestRecord], parts: int = 10) -> None
         print(f"{start // size + 1:>2}/{parts} | {len(chunk)} | {max(pages)} | {mean_ms:.1f}")
 
 
-class PeakRss:
-    """The tap process's own peak resident memory (``VmHWM``), sampled while it runs.
+class Launcher:
+    """A small process that runs commands and reports their time and peak memory.
 
-    ``getrusage(RUSAGE_CHILDREN)`` would count the memory of this process at the moment it
-    forked the tap (the sandbox store lives here), not the tap's.
+    Started before the store is built, it stays small, so the ``ru_maxrss`` of its children is
+    theirs alone. For each command it samples the child's own ``VmHWM`` from ``/proc`` and
+    takes ``wait4``'s ``ru_maxrss`` when it exits: two measurements of one figure.
     """
 
-    def __init__(self, pid: int) -> None:
-        self._path = Path(f"/proc/{pid}/status")
-        self._peak_kib = 0
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
 
-    def _sample(self) -> None:
-        while True:
-            try:
-                status = self._path.read_text()
-            except OSError:
-                return
-            found = re.search(r"VmHWM:\s+(\d+) kB", status)
-            if found is None:  # exited: a zombie has no memory left to report
-                return
-            self._peak_kib = max(self._peak_kib, int(found.group(1)))
-            time.sleep(0.02)
+    def run(self, command: list[str], stdout_path: str) -> dict[str, float]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(json.dumps([command, stdout_path]) + "\n")
+        self._process.stdin.flush()
+        result: dict[str, float] = json.loads(self._process.stdout.readline())
+        return result
 
-    def mib(self) -> float:
-        self._thread.join(timeout=5)
-        return self._peak_kib / 1024
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        self._process.wait()
+
+
+LAUNCHER = """
+import json, os, re, subprocess, sys, threading, time
+
+def sample(pid, peak):
+    while True:
+        try:
+            found = re.search(r"VmHWM:\\s+(\\d+) kB", open(f"/proc/{pid}/status").read())
+        except OSError:
+            return
+        if found is None:
+            return
+        peak[0] = max(peak[0], int(found.group(1)))
+        time.sleep(0.02)
+
+for line in sys.stdin:
+    command, stdout_path = json.loads(line)
+    started = time.perf_counter()
+    with open(stdout_path, "wb") as sink:
+        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.DEVNULL)
+    peak = [0]
+    sampler = threading.Thread(target=sample, args=(child.pid, peak), daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    sampler.join(1)
+    print(json.dumps({"seconds": seconds, "exit": os.waitstatus_to_exitcode(status),
+                      "vmhwm_kib": peak[0], "maxrss_kib": usage.ru_maxrss,
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime}), flush=True)
+"""
 
 
 def _catalog_selecting(config: Path, stream: str, properties: str) -> str:

@@ -8,18 +8,11 @@ Both are checked once at start-up, so a bad one is one line before any request.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from tap_magento.errors import config_error
 from tap_magento.search_criteria import Filter, FilterGroup, all_of
-
-if TYPE_CHECKING:
-    from tap_magento.reader import PassReader
-
-# Keys per ``in`` filter: a request's URL stays a few KB long.
-IDS_PER_REQUEST = 200
 
 
 class Choosable(Protocol):
@@ -59,11 +52,6 @@ def chosen_ids(config: Mapping[str, Any], stream: str) -> tuple[str, ...] | None
     """The keys ``ids`` names for the stream (in order, once each), or None."""
     keys = (config.get("ids") or {}).get(stream)
     return tuple(dict.fromkeys(filter_value(k) for k in keys)) if keys is not None else None
-
-
-def batches(keys: Sequence[str]) -> Iterator[tuple[str, ...]]:
-    for start in range(0, len(keys), IDS_PER_REQUEST):
-        yield tuple(keys[start : start + IDS_PER_REQUEST])
 
 
 def check_choices(config: Mapping[str, Any], streams: Mapping[str, Choosable | None]) -> None:
@@ -116,54 +104,3 @@ def check_deletion_streams(config: Mapping[str, Any], detectable: Iterable[str])
                 f"those are {', '.join(able)} (full-table streams send ACTIVATE_VERSION)."
             )
             raise config_error(msg)
-
-
-class ChosenRecordsPass:
-    """A pass over the records ``ids`` names: a reader per batch of keys, one after another.
-
-    Keys the store does not have are named in one WARNING at the end.
-    """
-
-    def __init__(
-        self,
-        label: str,
-        keys: Sequence[str],
-        key_field: str,
-        reader_for: Callable[[tuple[str, ...]], PassReader],
-        logger: logging.Logger,
-    ) -> None:
-        self.label = label
-        self._keys = keys
-        self._key_field = key_field
-        self._reader_for = reader_for
-        self._logger = logger
-        self._found: set[str] = set()
-        self._skipped = False
-
-    @property
-    def emitted_any(self) -> bool:
-        return bool(self._found)
-
-    @property
-    def skipped_any(self) -> bool:
-        return self._skipped
-
-    def records(self) -> Iterator[dict[str, Any]]:
-        for batch in batches(self._keys):
-            reader = self._reader_for(batch)
-            for record in reader.records():
-                self._found.add(filter_value(record.get(self._key_field)))
-                yield record
-            reader.log_summary()
-            self._skipped = self._skipped or reader.skipped_any
-
-    def log_summary(self) -> None:
-        missing = [key for key in self._keys if key not in self._found]
-        if missing:
-            shown = ", ".join(missing[:20]) + (", ..." if len(missing) > 20 else "")
-            self._logger.warning(
-                "%s: %d of the %d ids chosen are not in the store (or not in its filters): %s",
-                self.label, len(missing), len(self._keys), shown,
-            )  # fmt: skip
-        else:
-            self._logger.info("%s: all %d ids chosen were read", self.label, len(self._keys))

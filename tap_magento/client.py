@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 import backoff
 import msgspec
@@ -16,7 +15,6 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
-from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
@@ -25,14 +23,18 @@ from tap_magento.custom_attributes import AttributeList, AttributeObjects, with_
 from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
 from tap_magento.progress import Progress, log_request_duration
 from tap_magento.retry import RETRIED_ERRORS, Cause, cause_of
+from tap_magento.sdk_internals import LeanRecordMessages
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
 if TYPE_CHECKING:
     from backoff.types import Details
     from requests.auth import AuthBase
+    from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
 
     from tap_magento.connection import MagentoConnection
+    from tap_magento.custom_attributes import AttributeTypes
+    from tap_magento.run_window import RunWindow
     from tap_magento.store_directory import StoreDirectory
 
 
@@ -40,7 +42,23 @@ if TYPE_CHECKING:
 JSON_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
 
 
-class MagentoStream(RESTStream[Any]):
+class Run(Protocol):
+    """What a stream takes from the tap that runs it: what the run's streams share."""
+
+    @property
+    def connection(self) -> MagentoConnection: ...
+
+    @property
+    def store_directory(self) -> StoreDirectory: ...
+
+    @property
+    def attribute_types(self) -> AttributeTypes: ...
+
+    @property
+    def run_window(self) -> RunWindow: ...
+
+
+class MagentoStream(LeanRecordMessages, RESTStream[Any]):
     """Shared by every stream: a stream subclass declares its name, path, keys and schema."""
 
     # The stream's schema file, from Adobe's reference (scripts/generate_schemas.py).
@@ -61,8 +79,10 @@ class MagentoStream(RESTStream[Any]):
     # The custom_attributes lists its records hold (for custom_attributes_as_object).
     custom_attribute_lists: ClassVar[tuple[AttributeList, ...]] = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, tap: Tap, **kwargs: Any) -> None:
+        super().__init__(tap=tap, **kwargs)
+        # Streams are made by TapMagento.discover_streams: the tap is the run.
+        self.run = cast("Run", tap)
         self._warned_unknown: set[tuple[str, ...]] = set()
 
     @cached_property
@@ -76,7 +96,7 @@ class MagentoStream(RESTStream[Any]):
         if not self.config.get("custom_attributes_as_object") or not self.custom_attribute_lists:
             return schema
         lists = self.custom_attribute_lists
-        types = self._tap.attribute_types  # type: ignore[attr-defined]
+        types = self.run.attribute_types
         return with_objects(schema, lists, {a.metadata_stream: types.of(a.metadata_stream)
                                             for a in lists})  # fmt: skip
 
@@ -96,11 +116,11 @@ class MagentoStream(RESTStream[Any]):
 
     @property
     def connection(self) -> MagentoConnection:
-        return cast("MagentoConnection", self._tap.connection)  # type: ignore[attr-defined]
+        return self.run.connection
 
     @property
     def store_directory(self) -> StoreDirectory:
-        return cast("StoreDirectory", self._tap.store_directory)  # type: ignore[attr-defined]
+        return self.run.store_directory
 
     @property
     @override
@@ -130,7 +150,8 @@ class MagentoStream(RESTStream[Any]):
 
         ``server_error_tries`` overrides how often a 500 is tried (``retry.RULES`` otherwise).
         The SDK's own page loop (``request_records``) cannot tell its hooks which pass a page
-        belongs to; this is the part of it a pass needs, through its public pieces.
+        belongs to; this is the part of it a pass (``tap_magento.passes``) needs, through its
+        public pieces.
         """
         http_request = self.get_http_request(page=PageContext(context, token))
         prepared = self.build_prepared_request(
@@ -209,32 +230,6 @@ class MagentoStream(RESTStream[Any]):
     @cached_property
     def timestamp_plan(self) -> TimestampPlan:
         return timestamp_plan(self.schema)
-
-    @override
-    def _generate_record_messages(
-        self, record: dict[str, Any]
-    ) -> Generator[RecordMessage, None, None]:
-        """RECORD messages, without walking every nested dict when nothing is deselected.
-
-        The SDK's version (private; no public hook covers this) walks each record to drop
-        deselected properties, a tenth of the tap's CPU on order records, even when the
-        catalog deselects nothing. Conformance is off (``TYPE_CONFORMANCE_LEVEL``).
-        """
-        if self.deselects_any:
-            yield from super()._generate_record_messages(record)
-            return
-        for stream_map in self.stream_maps:
-            mapped = stream_map.transform(record)
-            if mapped is not None:
-                yield RecordMessage(
-                    stream=stream_map.stream_alias, record=mapped, version=self._stream_version,
-                    time_extracted=datetime.datetime.now(datetime.timezone.utc),
-                )  # fmt: skip
-
-    @cached_property
-    def deselects_any(self) -> bool:
-        """Does the catalog deselect any property of this stream?"""
-        return not all(self.mask.values())
 
     @cached_property
     def schema_properties(self) -> frozenset[str]:

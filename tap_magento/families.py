@@ -13,22 +13,27 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
+from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
-from tap_magento.choices import ChosenRecordsPass, chosen_filters, chosen_ids
+from tap_magento import passes
+from tap_magento.choices import chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
 from tap_magento.custom_attributes import LIST_FIELD, OBJECT_FIELD
-from tap_magento.errors import PageSizeRefused, UnreadableRecords
-from tap_magento.narrowing import Cursor, Skipped
-from tap_magento.paging import Page, WindowPaginator, cursor_of, key_of
+from tap_magento.deletion_detection import DELETED_AT, DeletionDetection
+from tap_magento.passes.cursor import Cursor
+from tap_magento.passes.paging import Page
+from tap_magento.passes.source import SliceAxis, pass_label
+from tap_magento.passes.summary import PassSummary, Record, Skipped
 from tap_magento.progress import Progress
-from tap_magento.reader import Pass, PassReader, pass_label
 from tap_magento.search_criteria import (
     Direction,
     Filter,
@@ -38,24 +43,61 @@ from tap_magento.search_criteria import (
     all_of,
     search_criteria_params,
 )
-from tap_magento.slices import Mapper, ParallelPass, Piece, Slice, plan
-from tap_magento.timestamps import parse_setting, to_magento
+from tap_magento.timestamps import to_magento
 
 if TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
 DEFAULT_STORE_CODE = "default"
-# The store's JSON that the slices of one pass read in parallel may hold between them, waiting
-# for their turn to be emitted (decoded, records take a few times more).
-SLICE_BUFFER_BYTES = 48 * 2**20
+
+
+@dataclass(frozen=True)
+class StreamList:
+    """One stream's list in one partition, as a pass reads it (a ``passes.source.ListSource``).
+
+    ``bounds``: the range this pass reads and the user's filters.
+    """
+
+    stream: PagedStream
+    context: Context | None
+    bounds: tuple[FilterGroup, ...]
+    axis: SliceAxis | None
+
+    @property
+    def label(self) -> str:
+        return pass_label(self.stream.name, self.context)
+
+    @property
+    def logger(self) -> logging.Logger:
+        return self.stream.logger
+
+    @property
+    def record_key(self) -> tuple[str, ...]:
+        return self.stream.record_key
+
+    @property
+    def cursor_fields(self) -> tuple[str, ...]:
+        return self.stream.cursor_fields
+
+    @property
+    def timestamp_field(self) -> str | None:
+        return self.stream.replication_key
+
+    def fetch(self, cursor: Cursor, progress: Progress, tries: int | None) -> requests.Response:
+        return self.stream.fetch(self.context, cursor, progress, tries)
+
+    def parse(self, response: requests.Response) -> Page:
+        return self.stream.parse_page(response)
+
+    def describe(self, skipped: Skipped) -> str:
+        return self.stream.describe(skipped)
 
 
 class PagedStream(MagentoStream):
     """A list answered as ``{"items": [...], "total_count": N}``, one numbered page at a time.
 
-    Each pass (one partition) is read by its own :class:`PassReader`. A store that refuses the
-    page size before anything was read gets the pass again at the size it names.
+    Each pass (one partition) is read by ``passes.read``, from the stream's ``list_source``.
     """
 
     @property
@@ -70,32 +112,47 @@ class PagedStream(MagentoStream):
     def smallest_page(self) -> Cursor:
         return Cursor(size=1)
 
-    def new_paginator(
-        self, page_size: int, bounds: tuple[FilterGroup, ...] = ()
-    ) -> WindowPaginator:
-        return WindowPaginator(
-            page_size, key_of(self.record_key), on_skip=self._record_skipped, bounds=bounds
+    @cached_property
+    def read_settings(self) -> passes.ReadSettings:
+        keyset = self.config["keyset_paging"]
+        return passes.ReadSettings(
+            page_size=int(self.config["page_size"]),
+            pages_per_window=1 if keyset else max(1, int(self.config["max_pages_per_window"])),
+            skip_unreadable=bool(self.config["skip_unreadable_records"]),
+            workers=int(self.config["max_parallel_requests"]),
         )
 
-    def new_pass(self, context: Context | None) -> Pass:
-        """What reads one pass over the list: one reader, page after page."""
-        return self.reader(context, self.progress_for(context))
+    def list_source(self, context: Context | None) -> StreamList:
+        """What a pass over this partition's list reads."""
+        return self.stream_list(context, (), None)
 
-    def reader(
-        self, context: Context | None, progress: Progress, bounds: tuple[FilterGroup, ...] = ()
-    ) -> PassReader:
-        return PassReader(
-            progress,
-            self.new_paginator(self.connection.page_size.value, bounds),
-            fetch=lambda cursor, progress, tries: self.fetch(context, cursor, progress, tries),
-            parse=self.parse_page,
-            describe=self.describe,
-            logger=self.logger,
-        )
+    def stream_list(
+        self, context: Context | None, bounds: tuple[FilterGroup, ...], axis: SliceAxis | None
+    ) -> StreamList:
+        """A ``StreamList``, with what building a request computes lazily computed now.
 
-    def progress_for(self, context: Context | None) -> Progress:
-        label = pass_label(self.name, context)
-        return Progress(label, self.logger, timestamp_field=self.replication_key)
+        A pass may send its requests from several threads, and on Python < 3.12 a
+        ``functools.cached_property`` (the SDK's and ours: schema, selection, ``fields``, the
+        User-Agent) holds one lock for every stream while it computes: a worker computing one
+        while the thread that waits for it holds another would wait forever.
+        """
+        self.get_http_request(page=PageContext(context, Cursor(size=1, bounds=bounds)))
+        return StreamList(self, context, bounds, axis)
+
+    @property
+    def reading(self) -> passes.Reading:
+        """Which records a pass reads."""
+        return passes.WholeList()
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        yield from self.read(self.list_source(context), self.reading)
+
+    def read(
+        self, source: StreamList, reading: passes.Reading
+    ) -> Generator[Record, None, PassSummary]:
+        """One pass over ``source`` (``passes.read``); its summary is logged."""
+        return passes.read(source, self.read_settings, self.connection.page_size, reading)
 
     @override
     def get_url_params(
@@ -142,37 +199,6 @@ class PagedStream(MagentoStream):
             raise FatalAPIError(msg)
         return Page(list(body.get("items") or []), body.get("total_count"))
 
-    @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        while True:
-            reader = self.new_pass(context)
-            try:
-                yield from reader.records()
-            except PageSizeRefused as refusal:
-                if reader.emitted_any:
-                    raise
-                self.logger.warning(
-                    "The store refuses pages larger than %d records; continuing with %d "
-                    "(set page_size to %d to avoid this request).",
-                    refusal.maximum, refusal.maximum, refusal.maximum,
-                )  # fmt: skip
-                self.connection.page_size.lower_to(refusal.maximum)
-                continue
-            reader.log_summary()
-            return
-
-    def _record_skipped(self, skipped: Skipped) -> None:
-        what = self.describe(skipped)
-        if not self.config["skip_unreadable_records"]:
-            msg = (
-                f"{self.name}: the store cannot render {what} ({skipped.reason}). Fix it in "
-                "Magento, or set skip_unreadable_records to true to skip it and go on."
-            )
-            raise FatalAPIError(msg)
-        self.logger.warning(
-            "%s: skipped %s: the store cannot render it (%s)", self.name, what, skipped.reason
-        )
-
     def describe(self, skipped: Skipped) -> str:
         """``entity_id 7 (updated_at ...)``, or where a record the store cannot name was."""
         if skipped.identity is not None:
@@ -210,16 +236,6 @@ class SearchCriteriaStream(PagedStream):
     def search_name(self, field: str) -> str:
         return self.search_names.get(field, field)
 
-    def filter_groups(self, context: Context | None) -> tuple[FilterGroup, ...]:
-        """What every request of a pass carries: its range (not when reading chosen ids), and
-        the user's ``stream_filters``."""
-        own = () if self.chosen_ids is not None else self.range_filters(context)
-        return (*own, *self.user_filters)
-
-    def range_filters(self, context: Context | None) -> tuple[FilterGroup, ...]:
-        """The records a pass covers; a full-table list: all of them."""
-        return ()
-
     @cached_property
     def user_filters(self) -> tuple[FilterGroup, ...]:
         return chosen_filters(self.config, self.name)
@@ -242,46 +258,26 @@ class SearchCriteriaStream(PagedStream):
         # A few records read by key are not the whole table: a target must not drop the rest.
         return self.chosen_ids is None and super().emit_activate_version_messages
 
+    @property
     @override
-    def new_paginator(
-        self, page_size: int, bounds: tuple[FilterGroup, ...] = ()
-    ) -> WindowPaginator:
-        pages_per_window = (
-            1 if self.config["keyset_paging"] else self.config["max_pages_per_window"]
-        )
-        return WindowPaginator(
-            page_size,
-            key_of(self.record_key),
-            cursor_of(self.cursor_fields),
-            max(1, pages_per_window),
-            on_skip=self._record_skipped,
-            bounds=bounds,
-        )
+    def reading(self) -> passes.Reading:
+        if self.chosen_ids is None:
+            return passes.WholeList()
+        return passes.ChosenKeys(self.chosen_ids, self.search_name(self.record_key[0]))
 
     @override
-    def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
-        if cursor.keys_only:  # the whole list, whatever its timestamps, in order of its key
-            fields = tuple(map(self.search_name, self.record_key))
-            groups = (*self.user_filters, *cursor.bounds)
-        else:
-            fields = tuple(map(self.search_name, self.cursor_fields))
-            groups = (*self.filter_groups(context), *cursor.bounds)
-        if cursor.after is not None:
-            groups = (*groups, *after(fields, cursor.after))
-        direction: Direction = "DESC" if cursor.from_end else "ASC"
-        return search_criteria_params(
-            groups, tuple(SortOrder(name, direction) for name in fields), cursor.size, cursor.page
-        )
+    def list_source(self, context: Context | None) -> StreamList:
+        # Records chosen by key are read whatever their timestamps.
+        own = self.range_filters(context) if self.chosen_ids is None else ()
+        return self.stream_list(context, (*own, *self.user_filters), self.slice_axis)
 
-    # --- reading a pass in parallel slices (slices.py) ------------------------------------------
-
-    # A slice holds about this many pages: each slice costs a count or two to plan, so not
-    # too few; a worker buffers at most one slice.
-    slice_pages: ClassVar[int] = 16
+    def range_filters(self, context: Context | None) -> tuple[FilterGroup, ...]:
+        """The records a pass covers; a full-table list: all of them."""
+        return ()
 
     @property
-    def slice_field(self) -> str | None:
-        """The searchCriteria field a pass is cut into slices on; None: one reader reads it.
+    def slice_axis(self) -> SliceAxis | None:
+        """What a pass is cut into slices on; None: one reader reads it.
 
         A full-table list is cut on its key when that is one integer: a range of strings
         (SKUs) cannot be cut into parts of about equal counts without reading it.
@@ -291,97 +287,29 @@ class SearchCriteriaStream(PagedStream):
         key = self.record_key[0]
         declared = self.schema["properties"].get(key, {}).get("type")
         integer = declared == "integer" or (isinstance(declared, list) and "integer" in declared)
-        return self.search_name(key) if integer else None
-
-    def slice_position(self, record: dict[str, Any]) -> int:
-        """Where a record (as the store sent it) lies on the slicing axis."""
-        return int(record[self.record_key[0]])
-
-    def slice_value(self, position: int) -> str:
-        """A position on the slicing axis as a filter value."""
-        return str(position)
-
-    def pass_end(self, context: Context | None, progress: Progress) -> int:
-        """Just past the pass's last position: its last key plus one."""
-        page = self.parse_page(self.fetch(context, Cursor(size=1, from_end=True), progress))
-        return self.slice_position(page.records[0]) + 1 if page.records else 0
+        return SliceAxis(self.search_name(key), key, timestamp=False) if integer else None
 
     @override
-    def new_pass(self, context: Context | None) -> Pass:
-        """Slices in parallel, with ``max_parallel_requests`` above 1 and keyset paging."""
-        if self.chosen_ids is not None:
-            progress = self.progress_for(context)
-            field = self.search_name(self.record_key[0])
-            return ChosenRecordsPass(
-                progress.label,
-                self.chosen_ids,
-                self.record_key[0],
-                lambda keys: self.reader(
-                    context, progress, all_of(Filter(field, ",".join(keys), "in"))
-                ),
-                self.logger,
-            )
-        workers = int(self.config["max_parallel_requests"])
-        if workers <= 1 or not self.config["keyset_paging"] or self.slice_field is None:
-            return super().new_pass(context)
-        progress = self.progress_for(context)
-        return ParallelPass(
-            progress.label,
-            lambda map_all: self.plan_slices(context, progress, map_all),
-            lambda piece: self.reader(context, progress, self.slice_bounds(piece)),
-            workers=workers,
-            logger=self.logger,
-        )
-
-    def plan_slices(
-        self, context: Context | None, progress: Progress, map_all: Mapper
-    ) -> tuple[Sequence[Piece], int]:
-        """Cut the pass's range into slices; also the records a slice may buffer.
-
-        The pass's first record, in a page of one, gives where its range starts, how many
-        records it holds, and one record's size. A slice holds up to ``slice_pages`` pages,
-        fewer when records are big: all workers' buffers together hold about
-        ``SLICE_BUFFER_BYTES`` of the store's JSON. A page of one that the store cannot render
-        leaves the pass whole: one reader, which narrows such pages down.
-        """
-        page_size = self.connection.page_size.value
-        workers = int(self.config["max_parallel_requests"])
-        try:
-            response = self.fetch(context, Cursor(size=1), progress)
-            first = self.parse_page(response)
-            if not first.records:
-                return [], page_size  # nothing in the range at all
-            whole = Slice(self.slice_position(first.records[0]), self.pass_end(context, progress))
-
-            def count(piece: Slice) -> int:
-                cursor = Cursor(size=1, bounds=self.slice_bounds(piece))
-                return int(self.parse_page(self.fetch(context, cursor, progress)).total_count or 0)
-
-            by_memory = SLICE_BUFFER_BYTES // (workers * max(len(response.content), 1))
-            target = max(page_size, min(self.slice_pages * page_size, by_memory))
-            records = int(first.total_count or 0)
-            return plan(whole, count, target, map_all, workers, records), target
-        except UnreadableRecords:
-            self.logger.info("%s: a record it cannot render: read in one slice", progress.label)
-            return [None], page_size
-
-    def slice_bounds(self, piece: Piece) -> tuple[FilterGroup, ...]:
-        if piece is None or self.slice_field is None:
-            return ()
-        return all_of(
-            Filter(self.slice_field, self.slice_value(piece.lower), "gteq"),
-            Filter(self.slice_field, self.slice_value(piece.upper), "lt"),
+    def page_params(self, context: Context | None, cursor: Cursor) -> dict[str, Any]:
+        # The key pass reads the whole list in order of its key, whatever its timestamps.
+        sorted_on = self.record_key if cursor.keys_only else self.cursor_fields
+        fields = tuple(map(self.search_name, sorted_on))
+        groups = cursor.bounds
+        if cursor.after is not None:
+            groups = (*groups, *after(fields, cursor.after))
+        direction: Direction = "DESC" if cursor.from_end else "ASC"
+        return search_criteria_params(
+            groups, tuple(SortOrder(name, direction) for name in fields), cursor.size, cursor.page
         )
 
 
 class IncrementalStream(SearchCriteriaStream):
-    """Records whose timestamp (``replication_key``) lies between the bookmark and this run's
-    upper bound.
+    """Records whose timestamp (``replication_key``) lies in the run's window
+    (``run_window.RunWindow``): from the bookmark (or ``start_date``) less the lookback, up to
+    the run's start or ``end_date``.
 
-    The lower bound is the bookmark (or ``start_date``) less ``lookback_seconds``: Magento
-    stamps ``updated_at`` when a transaction starts, and it may commit after a sync has passed
-    that second. The upper bound is fixed when the run starts (or ``end_date``), so a busy
-    store cannot keep a sync chasing its own changes; those are the next run's.
+    When ``detect_deletions`` names the stream, a ``DeletionDetection`` also reports the
+    records deleted since the last run, after the stream's own.
     """
 
     replication_key: str = "updated_at"  # a stream may name another of its timestamps
@@ -401,62 +329,46 @@ class IncrementalStream(SearchCriteriaStream):
         """The replication key's searchCriteria name."""
         return self.search_name(self.replication_key)
 
-    def earliest(self, context: Context | None) -> datetime.datetime | None:
-        """The pass's lower bound: the bookmark (or start_date) less the lookback."""
-        start = self.get_starting_timestamp(context)
-        if start is None:
-            return None
-        earliest = start - datetime.timedelta(seconds=self.config["lookback_seconds"])
-        start_date = self.config.get("start_date")
-        return max(earliest, parse_setting(start_date)) if start_date else earliest
-
     @override
     def range_filters(self, context: Context | None) -> tuple[FilterGroup, ...]:
-        bounds = []
-        earliest = self.earliest(context)
-        if earliest is not None:
-            bounds.append(Filter(self.stamp_field, to_magento(earliest), "gteq"))
-        bounds.append(self.upper_bound_filter(self.stamp_field))
-        return all_of(*bounds)
+        """From the bookmark (less the lookback) on."""
+        return self.range_from(self.run.run_window.lower(self.get_starting_timestamp(context)))
+
+    def range_from(self, lower: datetime.datetime | None) -> tuple[FilterGroup, ...]:
+        """From ``lower`` (None: the first record) to the run window's upper bound."""
+        window = self.run.run_window
+        bounds = [] if lower is None else [Filter(self.stamp_field, to_magento(lower), "gteq")]
+        return all_of(*bounds, window.upper_filter(self.stamp_field))
 
     @property
     @override
-    def slice_field(self) -> str:
-        return self.stamp_field
+    def slice_axis(self) -> SliceAxis:
+        return SliceAxis(self.stamp_field, self.replication_key, timestamp=True)
+
+    @cached_property
+    def deletions(self) -> DeletionDetection | None:
+        """What finds this stream's deleted records, when ``detect_deletions`` names it."""
+        if self.name not in (self.config.get("detect_deletions") or ()):
+            return None
+        return DeletionDetection(self)
 
     @override
-    def slice_position(self, record: dict[str, Any]) -> int:
-        """The record's timestamp in seconds since the epoch."""
-        return int(parse_setting(str(record[self.replication_key])).timestamp())
+    def extend_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        schema = super().extend_schema(schema)
+        return schema if self.deletions is None else self.deletions.extend_schema(schema)
 
     @override
-    def slice_value(self, position: int) -> str:
-        return to_magento(datetime.datetime.fromtimestamp(position, datetime.timezone.utc))
+    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        record = super().post_process(row, context)
+        if self.deletions is not None:  # a live record: its row is not deleted (any more)
+            record.setdefault(DELETED_AT, None)
+        return record
 
     @override
-    def pass_end(self, context: Context | None, progress: Progress) -> int:
-        """The run's upper bound, exclusive: no request needed."""
-        return int(self.upper_bound_exclusive().timestamp())
-
-    def upper_bound_exclusive(self) -> datetime.datetime:
-        started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
-        end_date = self.config.get("end_date")
-        if end_date and parse_setting(end_date) <= started_at:
-            return parse_setting(end_date)
-        return started_at + datetime.timedelta(seconds=1)
-
-    def upper_bound_filter(self, field: str) -> Filter:
-        """Up to the run's start (inclusive), or before ``end_date`` when it is earlier.
-
-        ``end_date`` is exclusive so that ranges can be laid end to end: one job reads up to
-        ``end_date`` M and the next from ``start_date`` M, and a record stamped at M is read
-        by the second only.
-        """
-        started_at: datetime.datetime = self._tap.started_at  # type: ignore[attr-defined]
-        end_date = self.config.get("end_date")
-        if end_date and parse_setting(end_date) <= started_at:
-            return Filter(field, to_magento(parse_setting(end_date)), "lt")
-        return Filter(field, to_magento(started_at), "lteq")
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        yield from super().get_records(context)
+        if self.deletions is not None:
+            yield from self.deletions.deleted_records(context)
 
     @override
     def parse_page(self, response: requests.Response) -> Page:

@@ -10,8 +10,8 @@ import inspect
 
 from tap_magento.client import MagentoStream
 from tap_magento.custom_attributes import AttributeList
-from tap_magento.deletion_detection import DeletionDetectingStream
 from tap_magento.families import (
+    IncrementalStream,
     LowStockStream,
     PlainArrayStream,
     SalesChannelScoped,
@@ -32,13 +32,13 @@ CMS_BLOCK_NAMES = {"id": "block_id"}
 MSI = "Magento_Inventory (MSI; can be disabled)"
 
 
-class OrdersStream(DeletionDetectingStream):
+class OrdersStream(IncrementalStream):
     name = "orders"
     path = "/V1/orders"
     primary_keys = ("entity_id",)
 
 
-class ProductsStream(StoreScoped, DeletionDetectingStream):
+class ProductsStream(StoreScoped, IncrementalStream):
     """One pass per store view: the code picks attribute-value scope, not membership."""
 
     name = "products"
@@ -48,7 +48,7 @@ class ProductsStream(StoreScoped, DeletionDetectingStream):
     custom_attribute_lists = (AttributeList("product_attributes"),)
 
 
-class CustomersStream(DeletionDetectingStream):
+class CustomersStream(IncrementalStream):
     name = "customers"
     path = "/V1/customers/search"
     primary_keys = ("id",)
@@ -59,19 +59,19 @@ class CustomersStream(DeletionDetectingStream):
     )
 
 
-class InvoicesStream(DeletionDetectingStream):
+class InvoicesStream(IncrementalStream):
     name = "invoices"
     path = "/V1/invoices"
     primary_keys = ("entity_id",)
 
 
-class CreditMemosStream(DeletionDetectingStream):
+class CreditMemosStream(IncrementalStream):
     name = "credit_memos"
     path = "/V1/creditmemos"
     primary_keys = ("entity_id",)
 
 
-class CategoriesStream(DeletionDetectingStream):
+class CategoriesStream(IncrementalStream):
     name = "categories"
     path = "/V1/categories/list"
     primary_keys = ("id",)
@@ -126,13 +126,13 @@ class StoreConfigsStream(StoreScoped, PlainArrayStream):
     state_partitioning_keys = ()  # records carry their own ``code``; full table needs no state
 
 
-class ShipmentsStream(DeletionDetectingStream):
+class ShipmentsStream(IncrementalStream):
     name = "shipments"
     path = "/V1/shipments"
     primary_keys = ("entity_id",)
 
 
-class OrderItemsStream(DeletionDetectingStream):
+class OrderItemsStream(IncrementalStream):
     """Every order line in one list (``parent_item_id`` links a configurable's child line)."""
 
     name = "order_items"
@@ -140,7 +140,7 @@ class OrderItemsStream(DeletionDetectingStream):
     primary_keys = ("item_id",)
 
 
-class TransactionsStream(DeletionDetectingStream):
+class TransactionsStream(IncrementalStream):
     """Payment transactions are written once: ``created_at`` is their only timestamp."""
 
     name = "transactions"
@@ -149,7 +149,7 @@ class TransactionsStream(DeletionDetectingStream):
     replication_key = "created_at"
 
 
-class CartsStream(DeletionDetectingStream):
+class CartsStream(IncrementalStream):
     """Quotes, abandoned carts included."""
 
     name = "carts"
@@ -240,7 +240,7 @@ class TaxRulesStream(SearchCriteriaStream):
     search_names = TAX_RULE_NAMES
 
 
-class CmsPagesStream(DeletionDetectingStream):
+class CmsPagesStream(IncrementalStream):
     name = "cms_pages"
     path = "/V1/cmsPage/search"
     primary_keys = ("id",)
@@ -248,7 +248,7 @@ class CmsPagesStream(DeletionDetectingStream):
     search_names = CMS_PAGE_NAMES
 
 
-class CmsBlocksStream(DeletionDetectingStream):
+class CmsBlocksStream(IncrementalStream):
     name = "cms_blocks"
     path = "/V1/cmsBlock/search"
     primary_keys = ("id",)
@@ -270,7 +270,7 @@ class CurrenciesStream(PlainArrayStream):
     primary_keys = ("base_currency_code",)
 
 
-class ReturnsStream(DeletionDetectingStream):
+class ReturnsStream(IncrementalStream):
     """Adobe Commerce RMA: a return is stamped once, when it is requested."""
 
     name = "returns"

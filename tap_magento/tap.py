@@ -23,13 +23,13 @@ from tap_magento.choices import check_choices, check_deletion_streams
 from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
 from tap_magento.custom_attributes import AttributeTypes
-from tap_magento.deletion_detection import DeletionDetectingStream
 from tap_magento.diagnosis import one_line
 from tap_magento.errors import AccessRefused, BadInput, RouteMissing
-from tap_magento.families import SearchCriteriaStream
+from tap_magento.families import IncrementalStream, SearchCriteriaStream
 from tap_magento.inputs import check_catalog, check_state, read_json_file, unknown_selected_streams
-from tap_magento.paging import PagingStalled
+from tap_magento.passes.paging import PagingStalled
 from tap_magento.progress import quiet_request_metrics
+from tap_magento.run_window import RunWindow
 from tap_magento.settings import (
     CONFIG_SCHEMA,
     check_settings,
@@ -100,7 +100,7 @@ class TapMagento(Tap):
             })  # fmt: skip
             check_deletion_streams(self.config, (
                 name for name, stream in self.streams.items()
-                if isinstance(stream, DeletionDetectingStream)
+                if isinstance(stream, IncrementalStream)
             ))  # fmt: skip
             _ = self.connection  # bad credentials or an unreachable login fail now, in one line
 
@@ -268,8 +268,9 @@ class TapMagento(Tap):
         keep the SDK's traceback.
         """
         ctx = click.get_current_context()
-        # PluginBase's part: --about prints and exits.
-        super(Tap, cls).invoke(about=about, about_format=about_format)
+        if about:
+            cls.print_about(about_format)
+            ctx.exit(0)
         cls.print_version(print_fn=cls.logger.info)
         try:
             tap = cls(
@@ -292,6 +293,11 @@ class TapMagento(Tap):
             message = one_line(error)
         cls.logger.error("%s%s", prefix, message)
         ctx.exit(1)
+
+    @cached_property
+    def run_window(self) -> RunWindow:
+        """The stretch of time incremental streams read in this run."""
+        return RunWindow.of(self.config, self.started_at)
 
     @cached_property
     def connection(self) -> MagentoConnection:

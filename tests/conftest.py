@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tap_magento import retry
-from tap_magento.families import SearchCriteriaStream
+from tap_magento.passes import parallel
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import make_server
 
@@ -32,9 +32,9 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Passes read in parallel (the default) cut into slices of two pages, so that the small
-    stores of the tests are read in several slices too. (In-process runs only.)"""
-    monkeypatch.setattr(SearchCriteriaStream, "slice_pages", 2)
+    """Passes read in parallel (the default) cut into slices of two pages at most, so that the
+    small stores of the tests are read in several slices too. (In-process runs only.)"""
+    monkeypatch.setattr(parallel, "MAX_SLICE_PAGES", 2)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_magento import choices
+from tap_magento.passes import chosen as chosen_pass
 from tap_magento.sandbox.server import RequestRecord, SandboxServer
 from tests.support import (
     SyncResult,
@@ -115,7 +115,7 @@ def test_stream_filters_narrow_every_request_and_the_records(server: SandboxServ
 def test_ids_read_those_records_and_leave_bookmarks_where_they_were(
     server: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(choices, "IDS_PER_REQUEST", 2)  # several batches from a few ids
+    monkeypatch.setattr(chosen_pass, "IDS_PER_REQUEST", 2)  # several batches from a few ids
     orders = sorted(server.store.collection("orders").rows)
     chosen = [orders[40], orders[3], orders[-1], orders[7], orders[3]]
     coupons = sorted(server.store.collection("coupons").rows)[:3]

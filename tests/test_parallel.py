@@ -3,12 +3,13 @@ for the store than it allows (pacing, 429), and the plan that cuts the range."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
-import itertools
+import random
 
+from tap_magento.passes.parallel import Slice, SlicePlan
 from tap_magento.sandbox.server import Fault
 from tap_magento.sandbox.store import StoreSize
-from tap_magento.slices import MAX_SLICES, Slice, plan
 from tests.support import assert_each_stored_record_once, bearer_config, make_server, sync
 
 SIZE = StoreSize(orders=2000, products=5, customers=50)
@@ -19,32 +20,53 @@ def _at(seconds: int) -> int:
     return T0 + seconds
 
 
-def test_the_plan_covers_the_range_in_slices_of_about_the_target() -> None:
-    # 1,000 records a second for the first 10 s, then one every 100 s for a day.
+def _cut_all(stamps: list[int], page_size: int, workers: int, max_pages: int) -> list[int]:
+    """Cut a range holding records at ``stamps`` as one reader would (each slice finished before
+    the next is cut); each slice's count, checking that slices lie end to end."""
+    stamps = sorted(stamps)
+    whole = Slice(stamps[0], stamps[-1] + 1)
+    plan = SlicePlan(whole, len(stamps), page_size, workers, max_pages)
+    counts, lower = [], whole.lower
+    while (piece := plan.cut()) is not None:
+        assert piece.lower == lower < piece.upper <= whole.upper  # in order, no gap, no overlap
+        lower = piece.upper
+        counts.append(
+            bisect.bisect_left(stamps, piece.upper) - bisect.bisect_left(stamps, piece.lower)
+        )
+        plan.finished(piece, counts[-1])
+    assert lower == whole.upper and sum(counts) == len(stamps)  # every record in one slice
+    return counts
+
+
+def test_slices_of_evenly_spread_records_fill_whole_pages_and_shrink_towards_the_end() -> None:
+    rng = random.Random(1)
+    stamps = [_at(rng.randrange(86_400 * 600)) for _ in range(12_000)]
+    counts = _cut_all(stamps, 300, workers=4, max_pages=16)
+    pages = [-(-n // 300) for n in counts]
+    # 12,000 records are 40 pages: cut in whole pages, a slice costs hardly more requests.
+    assert sum(pages) <= 40 * 1.15
+    # Big slices first, while there is much left; about a page each at the end, so that the
+    # four workers finish together rather than three waiting for the last big slice.
+    assert pages[0] >= 8 and max(pages[-4:]) <= 2
+    assert pages == sorted(pages, reverse=True) or max(pages[len(pages) // 2 :]) <= 2
+
+
+def test_one_page_slices_when_memory_allows_only_that() -> None:
+    rng = random.Random(2)
+    stamps = [_at(rng.randrange(86_400 * 600)) for _ in range(12_000)]
+    counts = _cut_all(stamps, 300, workers=4, max_pages=1)
+    assert max(counts) <= 330  # about a page each: the buffers hold about a page per worker
+    assert sum(-(-n // 300) for n in counts) <= 40 * 1.25
+
+
+def test_the_plan_learns_from_a_dense_first_slice() -> None:
+    # 10,000 records in the first 10 s, then one every 100 s for a day: the first slice,
+    # cut as if records were spread evenly, holds the dense part; the count it returns makes
+    # the plan cut the sparse rest in slices of about the target, not in one.
     stamps = [_at(s // 1000) for s in range(10_000)] + [_at(s) for s in range(10, 86_400, 100)]
-    counted: list[Slice] = []
-
-    def count(piece: Slice) -> int:
-        counted.append(piece)
-        return sum(piece.lower <= t < piece.upper for t in stamps)
-
-    slices = plan(Slice(_at(0), _at(86_400)), count, 500, lambda f, xs: [f(x) for x in xs])
-    planning_counts = len(counted)
-    for before, after in itertools.pairwise(slices):
-        assert before.upper <= after.lower  # in order, never overlapping
-    assert sum(count(piece) for piece in slices) == len(stamps)  # every record in one slice
-    for piece in slices:
-        n = count(piece)
-        seconds = piece.upper - piece.lower
-        assert n > 0 and (n <= 500 or seconds == 1), (piece, n)
-    assert planning_counts < 4 * len(slices)  # a few counts per slice, not one per second
-
-
-def test_an_inflated_count_stops_halving_at_the_slice_limit() -> None:
-    slices = plan(
-        Slice(_at(0), _at(10**7)), lambda piece: 10**9, 10, lambda f, xs: [f(x) for x in xs]
-    )
-    assert MAX_SLICES // 2 <= len(slices) <= MAX_SLICES
+    counts = _cut_all(stamps, 50, workers=4, max_pages=2)
+    assert counts[0] >= 10_000
+    assert len(counts) > 8 and max(counts[1:]) <= 100
 
 
 def test_records_and_state_come_in_cursor_order_across_slices() -> None:
@@ -98,8 +120,8 @@ def test_min_request_interval_holds_across_workers() -> None:
 
 
 def test_a_full_table_list_is_read_in_slices_of_its_key_range() -> None:
-    # 1,200 coupons with a hole of 500 keys in the middle: slices are cut on the key's range
-    # and counted, so the hole costs a count, not a slice of nothing.
+    # 1,200 coupons with a hole of 500 keys in the middle: slices are cut on the key's range,
+    # and the empty ones that fall in the hole cost a request each.
     with make_server(StoreSize(orders=5, sales_rules=20, coupons_per_rule=60)) as server:
         for coupon_id in range(300, 800):
             server.store.delete("coupons", coupon_id)
@@ -110,8 +132,8 @@ def test_a_full_table_list_is_read_in_slices_of_its_key_range() -> None:
         reading = [r for r in server.requests if r.path == "/rest/V1/coupons/search"
                    and r.params.get("searchCriteria[pageSize]") == "50"]  # fmt: skip
         lower_bounds = {_key_bound(r.params, "gteq") for r in reading}
-        # 700 coupons in slices of two pages (the tests' slice size): at least 7 slices, every
-        # page inside one, and none reaching into the hole.
+        # 700 coupons in slices of two pages at most (the tests' slice size): at least 7
+        # slices, every page inside one.
         assert len(lower_bounds) >= 7 and None not in lower_bounds
         assert {r.params["searchCriteria[currentPage]"] for r in reading} == {"1"}
         # The last key came from one page of one sorted the other way.

@@ -277,9 +277,19 @@ RANGE_KINDS = {
 
 
 class Selection:
-    """The rows a query keeps, in order: an index range less the rows other filters reject."""
+    """The rows a query keeps, in order: an index range less the rows other filters reject.
 
-    def __init__(self, ordered: SortedRows, groups: tuple[tuple[Condition, ...], ...]) -> None:
+    ``descending``: the rows read from the end, as a database reads an index backwards for a
+    query sorted DESC on every field (``ordered`` is then sorted ASC on them).
+    """
+
+    def __init__(
+        self,
+        ordered: SortedRows,
+        groups: tuple[tuple[Condition, ...], ...],
+        descending: bool = False,
+    ) -> None:
+        self.descending = descending
         self.rows = ordered.rows
         low, high = 0, len(self.rows)
         unindexed: list[tuple[tuple[Condition, ...], list[Interval]]] = []
@@ -310,10 +320,14 @@ class Selection:
 
     def __getitem__(self, span: slice) -> list[Any]:
         start, stop, _ = span.indices(self.total)
+        if self.descending:
+            start, stop = self.total - stop, self.total - start
         if not self.rejected:
-            return self.rows[self.low + start : self.low + stop]
-        kept = (i for i in range(self.low, self.high) if i not in self.rejected)
-        return [self.rows[i] for i in itertools.islice(kept, start, stop)]
+            rows = self.rows[self.low + start : self.low + stop]
+        else:
+            kept = (i for i in range(self.low, self.high) if i not in self.rejected)
+            rows = [self.rows[i] for i in itertools.islice(kept, start, stop)]
+        return rows[::-1] if self.descending else rows
 
 
 def _outside(low: int, high: int, intervals: list[Interval]) -> list[Interval]:

@@ -389,9 +389,14 @@ class SandboxServer:
         if depth is not None and (query.current_page or 1) > depth:
             raise HttpError(503, OUT_OF_MEMORY)
         collection = self.store.collection(stream)
+        # Sorted DESC on every field: the same index, read backwards.
+        descending = bool(query.sort_orders) and all(d == "DESC" for _, d in query.sort_orders)
+        if descending:
+            query = replace(query, sort_orders=tuple((f, "ASC") for f, _ in query.sort_orders))
         with self.store.lock:
             ordered = self._sorted_rows(stream, collection, query, view)
-            page, total = page_of(Selection(ordered, query.groups), query, self.behaviour)
+            selected = Selection(ordered, query.groups, descending)
+            page, total = page_of(selected, query, self.behaviour)
             for row in page:
                 broken = collection.unreadable.get(collection.key(row))
                 if broken is not None and not (named_only and broken.nameable):

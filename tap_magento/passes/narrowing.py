@@ -10,68 +10,25 @@ reported between its readable neighbours.
 
 The sequence, across modules: ``diagnosis.raise_for_answer`` turns the store's 500 or 404 into
 ``UnreadableRecords``; ``retry.RetryPolicy`` tries it a few times (once while narrowing) and
-hands it back unchanged; ``reader.PassReader`` gives it to the paginator, which asks this class
-where to go next.
+hands it back unchanged; ``passes.reader.PassReader`` gives it to the paginator, which asks this
+class where to go next, and reports what it skipped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.search_criteria import FilterGroup
+from tap_magento.passes.cursor import Cursor, on_grid
+from tap_magento.passes.summary import Record, Skipped
 
-Record = dict[str, Any]
 CursorOf = Callable[[Record], tuple[str, ...]]
 
 # This many records in a row that the store cannot render means it is broken, not a few
 # bad records: stop instead of narrowing every page down to nothing.
 MAX_UNREADABLE_IN_A_ROW = 10
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where the next request starts: page ``page`` of ``size`` records sorted after ``after``.
-
-    ``after`` holds the cursor-field values of the last record read (Magento's own formats), or
-    None at the start. With keyset paging every request is page 1 after a new ``after``.
-    ``identify`` asks only for the key and cursor fields of the one record at this position.
-    ``bounds``: filter groups every request of the pass carries (a slice of its range).
-    ``from_end``: the list sorted the other way (to find the last key of a range).
-    ``keys_only``: the list's keys alone, sorted by key (the key pass of deletion detection).
-    """
-
-    after: tuple[str, ...] | None = None
-    page: int = 1
-    size: int = 1
-    identify: bool = False
-    bounds: tuple[FilterGroup, ...] = ()
-    from_end: bool = False
-    keys_only: bool = False
-
-    @property
-    def offset(self) -> int:
-        """How many records of this window come before the page."""
-        return (self.page - 1) * self.size
-
-
-@dataclass
-class Skipped:
-    """Records the store could not render, left out of the sync.
-
-    ``identity`` is what the store still told about it (its key and cursor fields, asked for
-    with ``fields``). When it could not even say that, the record was stepped past by
-    position: ``after`` and ``before`` are the readable records on either side of it.
-    """
-
-    reason: str
-    identity: Record | None = None
-    after: Record | None = None
-    before: Record | None = None
-    count: int = 1
 
 
 class Narrowing:
@@ -88,11 +45,11 @@ class Narrowing:
         on_skip: Callable[[Skipped], None],
     ) -> None:
         self.full_size = full_size
-        self.skipped: list[Skipped] = []
         self._cursor_of = cursor_of
         self._on_skip = on_skip
         self._failure = ""  # the store's answer to the request being narrowed down
-        self._gap: Skipped | None = None  # stepped past blind; waits for the next record
+        # Records stepped past blind, waiting for the next readable record to close the gap.
+        self._gap: Skipped | None = None
         # Records from the current position on that may hold the one that failed a page:
         # while there are any, pages stay small; after that they double back to full size.
         self._suspects = 0
@@ -109,7 +66,7 @@ class Narrowing:
             if self._gap is None:
                 self._gap = Skipped(self._failure, after=last_read)
             else:
-                self._gap.count += 1
+                self._gap = replace(self._gap, count=self._gap.count + 1)
             return Cursor(cursor.after, cursor.offset + 2, 1)  # size 1: page = offset + 1
         self._failure = failure
         if cursor.size > 1:  # the same position, in pages half as big
@@ -150,20 +107,8 @@ class Narrowing:
 
     def _close_gap(self, before: Record | None) -> None:
         if self._gap is not None:
-            self._gap.before = dict(before) if before is not None else None
-            self._report(self._gap)
-            self._gap = None
+            gap, self._gap = self._gap, None
+            self._report(replace(gap, before=dict(before) if before is not None else None))
 
     def _report(self, skipped: Skipped) -> None:
-        self.skipped.append(skipped)
         self._on_skip(skipped)
-
-
-def on_grid(after: tuple[str, ...] | None, offset: int, most: int) -> Cursor:
-    """The biggest page of at most ``most`` records that starts exactly at ``offset``.
-
-    Page numbers address multiples of the page size, so a page that must start at an odd
-    offset is smaller (at worst a single record).
-    """
-    size = next(n for n in range(max(most, 1), 0, -1) if offset % n == 0)
-    return Cursor(after, offset // size + 1, size)

@@ -11,14 +11,12 @@ list in windows, each starting just after the last record read (a keyset cursor)
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-import requests
-from singer_sdk.pagination import BaseAPIPaginator
-from typing_extensions import override
-
-from tap_magento.narrowing import Cursor, CursorOf, Narrowing, Record, Skipped, on_grid
+from tap_magento.passes.cursor import Cursor, on_grid
+from tap_magento.passes.narrowing import CursorOf, Narrowing
+from tap_magento.passes.summary import SHOWN_REPEATS, PassSummary, Record, Skipped
 from tap_magento.search_criteria import FilterGroup
 
 KeyOf = Callable[[Record], Hashable]
@@ -32,35 +30,24 @@ class Page:
     total_count: int | None
 
 
-SHOWN_REPEATS = 10
-
-
-@dataclass
-class PagingSummary:
-    pages: int = 0
-    records: int = 0
-    repeated: int = 0
-    repeated_keys: list[Hashable] = field(default_factory=list)  # the first few, for the log
-    windows: int = 1
-    stopped_because: str = "not started"
-
-
 class PagingStalled(RuntimeError):
     """The store answered a window with records that do not move the cursor forward."""
 
 
-class WindowPaginator(BaseAPIPaginator[Cursor]):
+class WindowPaginator:
     """Pages through a window, then moves the window past the last record read.
 
     Within a window it walks ``currentPage`` 1, 2, 3 ... and decides where the list really ends.
     After ``pages_per_window`` pages it starts again at page 1 of the records after the last
     one read, so no request is deeper than that; with ``pages_per_window=1`` that is keyset
     paging. ``cursor_of`` gives a record's cursor-field values; without it the window never
-    moves. A page the store cannot render goes to :meth:`unreadable`, and its ``narrowing``
-    decides where to ask next.
+    moves. A page the store cannot render goes to :meth:`unreadable`, and the narrowing decides
+    where to ask next; what it skips goes to ``on_skip``.
 
-    The reader hands each page to :meth:`fresh_records` before it advances the paginator;
-    repeats are dropped there, and :meth:`has_more` then decides from what that page held.
+    The reader hands each page to :meth:`fresh_records`, then calls :meth:`advance`, which
+    decides from what that page held whether the list goes on. Not the SDK's
+    ``BaseAPIPaginator``: the SDK's page loop never runs it (a pass reads its own pages), and
+    narrowing must move the cursor to where the SDK's paginator has no setter.
     """
 
     def __init__(
@@ -70,16 +57,17 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
         cursor_of: CursorOf | None = None,
         pages_per_window: int | None = None,
         *,
-        on_skip: Callable[[Skipped], None] | None = None,
+        on_skip: Callable[[Skipped], None],
         bounds: tuple[FilterGroup, ...] = (),
         keys_only: bool = False,
     ) -> None:
         # What every request of the pass carries, whatever the position.
         self._stamp: dict[str, Any] = {"bounds": bounds, "keys_only": keys_only}
-        super().__init__(start_value=Cursor(size=page_size, **self._stamp))
+        self.current = Cursor(size=page_size, **self._stamp)
+        self.finished = False
         self.pages_per_window = pages_per_window if cursor_of is not None else None
-        self.narrowing = Narrowing(page_size, cursor_of, on_skip or (lambda skipped: None))
-        self.summary = PagingSummary()
+        self._narrowing = Narrowing(page_size, cursor_of, self._report_skipped)
+        self._on_skip = on_skip
         self._key_of = key_of
         self._cursor_of = cursor_of
         self._previous_keys: frozenset[Hashable] = frozenset()
@@ -87,15 +75,34 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
         self._last_fresh = 0
         self._last_cursor: tuple[str, ...] | None = None
         self._last_record: Record | None = None
+        # The summary's counts, kept as plain fields: they change on every page.
+        self._pages = self._records = self._repeated = 0
+        self._windows = 1
+        self._repeated_keys: list[Hashable] = []
+        self._skipped: list[Skipped] = []
+        self._stopped_because = "not started"
+
+    @property
+    def summary(self) -> PassSummary:
+        return PassSummary(
+            records=self._records, pages=self._pages, windows=self._windows,
+            repeated=self._repeated, repeated_keys=tuple(self._repeated_keys),
+            skipped=tuple(self._skipped), stopped_because=self._stopped_because,
+        )  # fmt: skip
+
+    @property
+    def narrowing(self) -> bool:
+        """Is the next request part of narrowing a page down (worth one try only)?"""
+        return self._narrowing.active(self.current)
 
     # --- reading ------------------------------------------------------------------------------
 
     def fresh_records(self, page: Page) -> list[Record]:
         """The page's records minus those the previous page (or this one) already had."""
         self._last = page
-        if self.current_value.identify:
+        if self.current.identify:
             if page.records:  # else it is gone, and nothing follows it
-                self.narrowing.identified(page.records[0])
+                self._narrowing.identified(page.records[0])
             return []
         keys = [self._key_of(record) for record in page.records]
         seen = set(self._previous_keys)
@@ -104,84 +111,88 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
             if key not in seen:
                 seen.add(key)
                 fresh.append(record)
-            elif len(self.summary.repeated_keys) < SHOWN_REPEATS:
-                self.summary.repeated_keys.append(key)
+            elif len(self._repeated_keys) < SHOWN_REPEATS:
+                self._repeated_keys.append(key)
         self._previous_keys = frozenset(keys)
         self._last_fresh = len(fresh)
         if page.records and self._cursor_of is not None:
             # Now, in the store's own formats: records are post-processed after reading.
             self._last_cursor = self._cursor_of(page.records[-1])
-        self.narrowing.read(len(page.records), fresh[0] if fresh else None)
+        self._narrowing.read(len(page.records), fresh[0] if fresh else None)
         if fresh:
             # A copy: the stream rewrites records' timestamps after reading.
             self._last_record = dict(fresh[-1])
-        self.summary.pages += 1
-        self.summary.records += len(fresh)
-        self.summary.repeated += len(page.records) - len(fresh)
+        self._pages += 1
+        self._records += len(fresh)
+        self._repeated += len(page.records) - len(fresh)
         if not page.records:
-            self.summary.stopped_because = "empty page"
+            self._stopped_because = "empty page"
         elif not fresh:
-            self.summary.stopped_because = "page repeated the previous one"
+            self._stopped_because = "page repeated the previous one"
         return fresh
 
     def unreadable(self, failure: str) -> None:
         """The request at the current cursor failed as unreadable: decide what to ask next."""
-        self._move_to(self.narrowing.failed(self.current_value, failure, self._last_record))
+        moved = self._narrowing.failed(self.current, failure, self._last_record)
+        self.current = replace(moved, **self._stamp)
 
-    @override
-    def continue_if_empty(self, response: requests.Response) -> bool:
-        # An identifying request yields no records, but the list goes on after that record.
-        return self.current_value.identify
+    def advance(self) -> None:
+        """After :meth:`fresh_records`: the next page's cursor, or ``finished``."""
+        if not self._has_more():
+            self.finished = True
+            return
+        following = replace(self._next(), **self._stamp)
+        if following == self.current:
+            msg = (
+                f"The paginator did not advance past {following}: paging stopped rather than loop."
+            )
+            raise PagingStalled(msg)
+        self.current = following
 
-    @override
-    def has_more(self, response: requests.Response) -> bool:
+    def _has_more(self) -> bool:
         page = self._last
         if page is None or not page.records:
             return False
-        if self.current_value.identify:
+        if self.current.identify:
             return True
         if self._last_fresh == 0:
             return False
-        if len(page.records) < self.current_value.size:
-            self.summary.stopped_because = "short page"
+        if len(page.records) < self.current.size:
+            self._stopped_because = "short page"
             return False
         if self._trusted_total_reached(page):
-            self.summary.stopped_because = "total_count reached"
+            self._stopped_because = "total_count reached"
             return False
         return True
 
-    @override
-    def get_next(self, response: requests.Response) -> Cursor:
-        return replace(self._next(), **self._stamp)
-
     def _next(self) -> Cursor:
-        cursor = self.current_value
+        cursor = self.current
         if cursor.identify:
             assert self._last is not None
-            return self.narrowing.past(cursor, self._last.records[0])
-        size = self.narrowing.next_size(cursor.size)
+            return self._narrowing.past(cursor, self._last.records[0])
+        size = self._narrowing.next_size(cursor.size)
         if self.pages_per_window is None:  # no cursor: stay on this list's page grid
             return on_grid(cursor.after, cursor.offset + cursor.size, size)
         if size == cursor.size and cursor.page < self.pages_per_window:
             return Cursor(cursor.after, cursor.page + 1, size)
         return self._next_window(size)
 
-    def _move_to(self, cursor: Cursor) -> None:
-        # The SDK's paginator has no public setter; the token it sends next is this one.
-        self._value = replace(cursor, **self._stamp)
+    def _report_skipped(self, skipped: Skipped) -> None:
+        self._skipped.append(skipped)
+        self._on_skip(skipped)
 
     # --- windows ------------------------------------------------------------------------------
 
     def _next_window(self, size: int) -> Cursor:
         after = self._last_cursor
-        if after is None or after == self.current_value.after:
+        if after is None or after == self.current.after:
             msg = (
                 f"The store answered records at or before the cursor {after} although they "
                 "were asked for records after it: it ignores the filter, so paging stopped "
                 "rather than loop."
             )
             raise PagingStalled(msg)
-        self.summary.windows += 1
+        self._windows += 1
         return Cursor(after, 1, size)
 
     def _trusted_total_reached(self, page: Page) -> bool:
@@ -191,7 +202,7 @@ class WindowPaginator(BaseAPIPaginator[Cursor]):
         if total is None or total <= len(page.records):
             return False
         # The total counts the records of this window (those after the cursor).
-        cursor = self.current_value
+        cursor = self.current
         return cursor.offset + cursor.size >= total
 
 

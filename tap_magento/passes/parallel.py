@@ -1,0 +1,337 @@
+"""One pass read in parallel: its range cut into slices as workers free up, emitted in order.
+
+A slow store takes seconds per page, and one reader waits for each page before asking for the
+next. So a pass is cut into slices along the field its list is sorted on first (the timestamp
+of an incremental pass, in whole seconds; the integer key of a full-table list), and each slice
+is read by its own ``PassReader`` with the keyset cursor, on ``workers`` threads.
+
+Planning costs two requests, sent together: the pass's first page of one tells where its
+range starts, how many records it holds (``total_count``) and how big one of them is; a page
+of one sorted the other way tells where it ends. ``SlicePlan`` then cuts
+slices off the front of what is left, as workers ask for them, assuming the records left are
+spread evenly over the range left; each finished slice's real count corrects that. A slice is
+sized in whole pages, fewer towards the end, so that the workers finish together.
+
+Records are emitted slice after slice, so they keep the cursor's order and a STATE message
+never covers records not yet emitted. Records read ahead of the one being emitted wait in
+memory. What a pass holds is budgeted in decoded records, measured from the first one:
+``MEMORY_BYTES`` for each worker's page in hand and the records read ahead together (at least
+one page ahead, at most a slice per worker). A worker that would hold more waits for the
+pass to catch up; slices are no bigger than the workers' share of what may be read ahead.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from tap_magento.errors import UnreadableRecords
+from tap_magento.passes.cursor import Cursor
+from tap_magento.passes.reader import PassReader, ReadSettings, log_summary
+from tap_magento.passes.summary import PassSummary, Record
+
+if TYPE_CHECKING:
+    from tap_magento.passes.paging import Page
+    from tap_magento.passes.source import ListSource, SliceAxis
+    from tap_magento.progress import Progress
+
+# The decoded records a parallel pass may hold: the page each worker has in hand, and the
+# records read ahead of the one being emitted. A decoded record takes about five times its
+# JSON: a full order, 14 KB of JSON, takes 72 KB, so four pages of 300 take 86 MB.
+MEMORY_BYTES = 96 * 2**20
+# A slice holds at most this many pages: enough that a slice's partly filled last page is a
+# small share of its requests.
+MAX_SLICE_PAGES = 16
+# Slices aim at this share of their pages: records are not spread exactly evenly, and a few
+# records more than the pages hold would cost one more request.
+FILL = 0.9
+# Records handed from a worker to the pass at a time: a hand-over between threads per record
+# would cost more than the record.
+CHUNK = 100
+
+
+@dataclass(frozen=True, order=True)
+class Slice:
+    """Records whose slicing position is at or after ``lower`` and before ``upper``."""
+
+    lower: int
+    upper: int
+
+
+class SlicePlan:
+    """Cuts a range into slices from its front, one each time a worker asks.
+
+    ``records``: how many the range holds (the store's ``total_count``). Each slice aims at
+    ``FILL`` of a whole number of pages: as many pages as keep every worker busy with what is
+    left (``left / (workers * page_size)``), at least one and at most ``max_pages``.
+
+    Where the records lie is estimated: spread evenly over what is left of the range, until
+    slices come back; then no denser than the slice finished nearest the front found, nor
+    less than a sixteenth of even. Records bunched at the end of a range (a bulk update's
+    one second) then cost a slice or two, not a crawl of thinner and thinner slices towards
+    them. Each empty slice in a row doubles the next one's span: a gap costs a few requests.
+    """
+
+    def __init__(
+        self, whole: Slice, records: int, page_size: int, workers: int, max_pages: int
+    ) -> None:
+        self._next = whole.lower
+        self._end = whole.upper
+        self._page_size = page_size
+        self._workers = workers
+        self._max_pages = max_pages
+        self._unassigned = float(records)  # records estimated in [_next, _end)
+        self._expected: dict[Slice, float] = {}  # slices under way: records assumed in each
+        self._nearest: tuple[int, float] | None = None  # (lower, records per step) found
+        self._empty_in_a_row = 0
+
+    def cut(self) -> Slice | None:
+        """The next slice, or None when the range is all cut."""
+        span = self._end - self._next
+        if span <= 0:
+            return None
+        left = max(self._unassigned, 1.0)
+        pages = min(self._max_pages, max(1, int(left // (self._workers * self._page_size))))
+        even = left / span
+        density = even if self._nearest is None else max(min(even, self._nearest[1]), even / 16)
+        density /= 2**self._empty_in_a_row
+        steps = max(1, min(span, round(pages * self._page_size * FILL / density)))
+        piece = Slice(self._next, self._next + steps)
+        expected = min(left, density * steps)
+        self._expected[piece] = expected
+        self._unassigned -= expected
+        self._next = piece.upper
+        return piece
+
+    def finished(self, piece: Slice, records: int) -> None:
+        """``piece`` held ``records``: what is left holds the difference fewer (or more)."""
+        expected = self._expected.pop(piece, float(records))
+        self._unassigned = max(0.0, self._unassigned + expected - records)
+        self._empty_in_a_row = 0 if records else min(self._empty_in_a_row + 1, 30)
+        if records and (self._nearest is None or piece.lower > self._nearest[0]):
+            self._nearest = (piece.lower, records / (piece.upper - piece.lower))
+
+
+class ParallelPass:
+    """A pass over ``source`` in slices of its ``axis``, read on ``settings.workers`` threads
+    and emitted in order; a pass whose first record the store cannot render is read by one
+    reader, which narrows such pages down."""
+
+    def __init__(
+        self, source: ListSource, axis: SliceAxis, settings: ReadSettings, progress: Progress
+    ) -> None:
+        self._source = source
+        self._axis = axis
+        self._settings = settings
+        self._progress = progress
+        self.summary = PassSummary()
+
+    def records(self) -> Iterator[Record]:
+        try:
+            schedule = self._schedule()
+        except UnreadableRecords:
+            self._source.logger.info(
+                "%s: a record it cannot render: read by one reader", self._progress.label
+            )
+            reader = PassReader(self._source, self._settings, self._progress)
+            yield from reader.records()
+            self.summary = reader.summary
+            return
+        if schedule is None:
+            self.summary = PassSummary(stopped_because="nothing in the range")
+            return
+        workers = [
+            threading.Thread(target=self._work, args=(schedule,), daemon=True,
+                             name=f"{self._progress.label} {number}")
+            for number in range(self._settings.workers)
+        ]  # fmt: skip
+        for worker in workers:
+            worker.start()
+        slices = 0
+        try:
+            while (slot := schedule.head()) is not None:
+                while (chunk := schedule.take(slot)) is not None:
+                    yield from chunk
+                if slot.error is not None:
+                    raise slot.error
+                self.summary += slot.summary
+                slices += 1
+        finally:
+            schedule.stop()
+            for worker in workers:
+                worker.join()
+        self.summary = replace(self.summary, stopped_because=f"the end of {slices} slices")
+
+    def _schedule(self) -> _Schedule | None:
+        """The plan, from the pass's first and last records (asked for together, a page of one
+        each way): None when the range holds nothing."""
+        source, progress, page_size = self._source, self._progress, self._settings.page_size
+
+        def edge(from_end: bool) -> Page:
+            cursor = Cursor(size=1, from_end=from_end, bounds=source.bounds)
+            return source.parse(source.fetch(cursor, progress, None))
+
+        with ThreadPoolExecutor(1, thread_name_prefix=progress.label) as other:
+            asked_last = other.submit(edge, True)
+            first = edge(False)
+            last = asked_last.result()
+        if not first.records:
+            return None
+        workers = self._settings.workers
+        record_bytes = max(1, decoded_size(first.records[0]))
+        in_hand = workers * page_size * record_bytes
+        ahead = max(page_size * record_bytes, MEMORY_BYTES - in_hand) // record_bytes
+        budget = min(ahead, workers * MAX_SLICE_PAGES * page_size)
+        max_pages = max(1, min(MAX_SLICE_PAGES, budget // (workers * page_size)))
+        lower = self._axis.position(first.records[0])
+        upper = self._axis.position((last.records or first.records)[-1]) + 1
+        plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
+                         page_size, workers, max_pages)  # fmt: skip
+        return _Schedule(plan, budget)
+
+    def _work(self, schedule: _Schedule) -> None:
+        """A worker: slice after slice, each read into its slot a chunk at a time."""
+        while (slot := schedule.start()) is not None:
+            reader = PassReader(
+                self._source, self._settings, self._progress,
+                bounds=self._axis.bounds(slot.piece.lower, slot.piece.upper),
+            )  # fmt: skip
+            try:
+                if not self._fill(reader, slot, schedule):
+                    return  # the pass stopped
+            except BaseException as error:  # handed to the pass, which raises it in order
+                schedule.finish(slot, reader.summary, error)
+                return
+            schedule.finish(slot, reader.summary, None)
+
+    @staticmethod
+    def _fill(reader: PassReader, slot: _Slot, schedule: _Schedule) -> bool:
+        chunk: list[Record] = []
+        for record in reader.records():
+            chunk.append(record)
+            if len(chunk) == CHUNK:
+                if not schedule.put(slot, chunk):
+                    return False
+                chunk = []
+        return not chunk or schedule.put(slot, chunk)
+
+    def log_summary(self) -> None:
+        log_summary(self._source, self._progress, self.summary)
+
+
+@dataclass(eq=False)
+class _Slot:
+    """A slice cut and not yet emitted: its records waiting, a chunk at a time."""
+
+    piece: Slice
+    chunks: deque[list[Record]] = field(default_factory=deque)
+    done: bool = False
+    error: BaseException | None = None
+    summary: PassSummary = field(default_factory=PassSummary)
+
+
+class _Schedule:
+    """What the workers and the pass share, behind one lock: the plan, the slots in order,
+    and how many records they hold. Workers wait for room (``_room``), the pass for records
+    (``_ready``): each side wakes only the other."""
+
+    def __init__(self, plan: SlicePlan, budget: int) -> None:
+        self._plan = plan
+        self._budget = budget
+        self._slots: deque[_Slot] = deque()
+        self._buffered = 0
+        self._all_cut = False
+        self._stopped = False
+        lock = threading.Lock()
+        self._room = threading.Condition(lock)
+        self._ready = threading.Condition(lock)
+
+    # --- the workers' side ----------------------------------------------------------------
+
+    def start(self) -> _Slot | None:
+        """A new slice to read, once the records held leave room; None: nothing left."""
+        with self._room:
+            while not self._stopped and self._slots and self._buffered >= self._budget:
+                self._room.wait()
+            piece = None if self._stopped or self._all_cut else self._plan.cut()
+            if piece is None:
+                self._all_cut = True
+                self._ready.notify()
+                return None
+            slot = _Slot(piece)
+            self._slots.append(slot)
+            self._ready.notify()
+            return slot
+
+    def put(self, slot: _Slot, chunk: list[Record]) -> bool:
+        """Hold ``chunk`` for the pass; False when the pass has stopped. Only the slice being
+        emitted may go beyond the budget: the pass is waiting for it."""
+        with self._room:
+            while not self._stopped and self._buffered >= self._budget and slot is not self._head:
+                self._room.wait()
+            if self._stopped:
+                return False
+            slot.chunks.append(chunk)
+            self._buffered += len(chunk)
+            self._ready.notify()
+            return True
+
+    def finish(self, slot: _Slot, summary: PassSummary, error: BaseException | None) -> None:
+        with self._room:
+            slot.done, slot.summary, slot.error = True, summary, error
+            self._plan.finished(slot.piece, summary.records)
+            if error is not None:  # nothing is cut after a failure: the pass will stop there
+                self._all_cut = True
+            self._ready.notify()
+
+    # --- the pass's side ------------------------------------------------------------------
+
+    def head(self) -> _Slot | None:
+        """The next slice to emit, once cut; None when every slice has been emitted."""
+        with self._ready:
+            while not self._slots and not self._all_cut:
+                self._ready.wait()
+            return self._head
+
+    def take(self, slot: _Slot) -> list[Record] | None:
+        """The head slice's next chunk; None when it has no more (it is then let go)."""
+        with self._ready:
+            while not slot.chunks and not slot.done:
+                self._ready.wait()
+            if slot.chunks:
+                chunk = slot.chunks.popleft()
+                before = self._buffered
+                self._buffered -= len(chunk)
+                # Room again: workers wake once a quarter of the budget is free, not at
+                # every chunk (waking them costs more than a chunk of lean records).
+                if before > self._budget * 3 // 4 >= self._buffered:
+                    self._room.notify_all()
+                return chunk
+            self._slots.popleft()
+            self._room.notify_all()  # a worker waiting for room may hold the new head
+            return None
+
+    def stop(self) -> None:
+        with self._room:
+            self._stopped = True
+            self._room.notify_all()
+            self._ready.notify_all()
+
+    @property
+    def _head(self) -> _Slot | None:
+        return self._slots[0] if self._slots else None
+
+
+def decoded_size(value: Any) -> int:
+    """Bytes a decoded JSON value takes in memory, all its parts included."""
+    size = sys.getsizeof(value)
+    if isinstance(value, dict):
+        return size + sum(decoded_size(k) + decoded_size(v) for k, v in value.items())
+    if isinstance(value, list):
+        return size + sum(decoded_size(item) for item in value)
+    return size

@@ -1,0 +1,102 @@
+"""The singer-sdk behaviour behind the private parts ``tap_magento/sdk_internals.py`` uses.
+
+Each test runs a stock SDK stream (none of the tap's code) and pins what the tap relies on, so
+that an SDK release that changes it fails here, not in a user's sync.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from contextlib import redirect_stdout
+from typing import Any
+
+from singer_sdk import Stream, Tap
+from singer_sdk.singerlib import RecordMessage
+
+from tap_magento.sdk_internals import LeanRecordMessages
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "lines": {"type": "array", "items": {"type": "object",
+                                             "properties": {"sku": {"type": "string"}}}},
+    },
+}  # fmt: skip
+RECORDS = [{"id": 1, "lines": [{"sku": "a"}]}, {"id": 2, "lines": []}]
+
+
+class _Things(Stream):
+    name = "things"
+    schema = SCHEMA
+    primary_keys = ("id",)
+
+    def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+        yield from (dict(record) for record in RECORDS)
+
+
+class _Tap(Tap):
+    name = "tap-pin"
+    config_jsonschema: dict[str, Any] = {"type": "object", "properties": {}}
+
+    def discover_streams(self) -> list[Stream]:
+        return [_Things(self)]
+
+
+def _messages(tap: Tap, action: Any) -> list[dict[str, Any]]:
+    raw = io.StringIO()
+    with redirect_stdout(raw):
+        action()
+    return [json.loads(line) for line in raw.getvalue().splitlines()]
+
+
+def test_the_sdk_writes_record_messages_from_generate_record_messages() -> None:
+    # LeanRecordMessages overrides _generate_record_messages: the SDK must still build its
+    # RECORD messages there (a per-record call, its one argument the record).
+    class Marked(_Things):
+        def _generate_record_messages(self, record: dict[str, Any]) -> Any:
+            yield RecordMessage(stream="marked", record={"id": record["id"]})
+
+    class MarkedTap(_Tap):
+        def discover_streams(self) -> list[Stream]:
+            return [Marked(self)]
+
+    tap = MarkedTap(config={})
+    records = [m for m in _messages(tap, tap.sync_all) if m["type"] == "RECORD"]
+    assert [(m["stream"], m["record"]) for m in records] == [("marked", {"id": 1}),
+                                                             ("marked", {"id": 2})]  # fmt: skip
+
+
+def test_record_messages_carry_the_stream_version_field() -> None:
+    # table_version sets _stream_version: the SDK's own messages carry it as their version.
+    tap = _Tap(config={})
+    stream = tap.streams["things"]
+    stream._stream_version = 1234
+    message = next(stream._generate_record_messages(dict(RECORDS[0])))
+    assert message.version == 1234
+
+
+def test_write_activate_version_message_writes_one_per_stream_map() -> None:
+    tap = _Tap(config={})
+    stream = tap.streams["things"]
+    written = _messages(tap, lambda: stream._write_activate_version_message(99))
+    assert written == [{"type": "ACTIVATE_VERSION", "stream": "things", "version": 99}]
+
+
+def test_lean_record_messages_match_the_sdks_when_nothing_is_deselected() -> None:
+    class Lean(LeanRecordMessages, _Things):
+        pass
+
+    tap = _Tap(config={})
+    stock, lean = tap.streams["things"], Lean(tap)
+    for record in RECORDS:
+        theirs = [m.to_dict() for m in stock._generate_record_messages(dict(record))]
+        ours = [m.to_dict() for m in lean._generate_record_messages(dict(record))]
+        for message in (*theirs, *ours):
+            message.pop("time_extracted")
+        assert ours == theirs
+    with lean.table_version(7):
+        assert next(lean._generate_record_messages(dict(RECORDS[0]))).version == 7
+    assert next(lean._generate_record_messages(dict(RECORDS[0]))).version is None
