@@ -157,8 +157,10 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
         default=300,
         title="Page size",
-        description="Records per request, 1 to 10000. When the store refuses it ('Maximum "
-        "SearchCriteria pageSize is N') the tap continues with N.",
+        description="Records per request, 1 to 10000. The slices of a parallel pass aim at "
+        "this many records a page and ask for up to 30% more, so that a slice's records fit its "
+        "pages. When the store refuses a size ('Maximum SearchCriteria pageSize is N') the tap "
+        "continues with N.",
     ),
     th.Property(
         "request_timeout",

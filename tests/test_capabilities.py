@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tap_magento.passes import parallel
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import ACL_RESOURCES, SandboxServer
 from tests.support import (
@@ -164,11 +165,12 @@ def test_config_from_the_environment(server: SandboxServer, tmp_path: Path) -> N
     products = SyncResult.parse(done.stdout).records["products"]
     assert sorted({p["store_code"] for p in products}) == ["default", "fr"]
     assert len(products) == 2 * len(server.store.records("products"))
-    # Pages of one ask whether the stream is readable and count slices; the rest are of 50
-    # (but the keys of deletion detection: 2000 a page).
+    # Pages of one ask whether the stream is readable and find a pass's range; the rest are
+    # of 50, asked a little bigger by the slices of a parallel pass (but the keys of deletion
+    # detection: 2000 a page).
     sizes = [r.params.get("searchCriteria[pageSize]") for r in server.requests
              if r.path.endswith("/V1/products") and "fields" not in r.params]  # fmt: skip
-    assert sizes[0] == "1" and set(sizes) == {"1", "50"}
+    assert sizes[0] == "1" and set(sizes) == {"1", str(int(50 * parallel.ASKED_PAGE))}
 
 
 def test_connection_test_reads_one_record_of_each_stream_and_says_so(

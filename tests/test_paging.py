@@ -78,7 +78,9 @@ def test_store_maximum_page_size_is_used_and_logged(caplog, mode) -> None:
         result = sync(bearer_config(server, page_size=300, **MODES[mode]), streams=PAGED)
         _assert_complete(server, result)
         refused = [r for r in server.requests if r.status == 400]
-        assert len(refused) == 1, "the learnt limit is shared by all streams"
+        # The learnt limit is shared by all streams: only the first pass's first requests,
+        # sent together by its readers, are refused.
+        assert 1 <= len(refused) <= 4 and len({r.path for r in refused}) == 1
         sizes = {r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
                  for r in server.requests if r.status == 200}  # fmt: skip
         # Pages of one only ask whether a stream is readable or count a slice of a pass.

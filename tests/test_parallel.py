@@ -7,6 +7,7 @@ import bisect
 import datetime
 import random
 
+from tap_magento.passes import parallel
 from tap_magento.passes.parallel import Slice, SlicePlan
 from tap_magento.sandbox.server import Fault
 from tap_magento.sandbox.store import StoreSize
@@ -20,43 +21,61 @@ def _at(seconds: int) -> int:
     return T0 + seconds
 
 
-def _cut_all(stamps: list[int], page_size: int, workers: int, max_pages: int) -> list[int]:
+def _cut_all(stamps: list[int], aim: int, workers: int, max_pages: int) -> list[int]:
     """Cut a range holding records at ``stamps`` as one reader would (each slice finished before
-    the next is cut); each slice's count, checking that slices lie end to end."""
+    the next is cut); each slice's count in the order of the range, checking that the slices
+    lie end to end."""
     stamps = sorted(stamps)
     whole = Slice(stamps[0], stamps[-1] + 1)
-    plan = SlicePlan(whole, len(stamps), page_size, workers, max_pages)
-    counts, lower = [], whole.lower
+    plan = SlicePlan(whole, len(stamps), aim, workers, max_pages)
+    counts: dict[Slice, int] = {}
     while (piece := plan.cut()) is not None:
-        assert piece.lower == lower < piece.upper <= whole.upper  # in order, no gap, no overlap
-        lower = piece.upper
-        counts.append(
-            bisect.bisect_left(stamps, piece.upper) - bisect.bisect_left(stamps, piece.lower)
+        counts[piece] = bisect.bisect_left(stamps, piece.upper) - bisect.bisect_left(
+            stamps, piece.lower
         )
-        plan.finished(piece, counts[-1])
-    assert lower == whole.upper and sum(counts) == len(stamps)  # every record in one slice
-    return counts
+        plan.finished(piece, counts[piece])
+    lower = whole.lower
+    for piece in sorted(counts):
+        assert piece.lower == lower < piece.upper <= whole.upper  # no gap, no overlap
+        lower = piece.upper
+    assert lower == whole.upper and sum(counts.values()) == len(stamps)  # each record once
+    return [counts[piece] for piece in sorted(counts)]
+
+
+def _requests(counts: list[int], aim: int) -> int:
+    """Requests the slices cost, in pages of what a slice's reader asks for."""
+    asked = int(aim * parallel.ASKED_PAGE / parallel.AIMED_PAGE)
+    return sum(max(1, -(-n // asked)) for n in counts)
 
 
 def test_slices_of_evenly_spread_records_fill_whole_pages_and_shrink_towards_the_end() -> None:
     rng = random.Random(1)
     stamps = [_at(rng.randrange(86_400 * 600)) for _ in range(12_000)]
-    counts = _cut_all(stamps, 300, workers=4, max_pages=16)
-    pages = [-(-n // 300) for n in counts]
-    # 12,000 records are 40 pages: cut in whole pages, a slice costs hardly more requests.
-    assert sum(pages) <= 40 * 1.15
+    counts = _cut_all(stamps, 330, workers=4, max_pages=16)
+    # 12,000 records are 40 pages of 300: cut in whole pages, a slice costs hardly more
+    # requests than one reader's.
+    assert _requests(counts, 330) <= 40 * 1.1
+    pages = [-(-n // 330) for n in counts]
     # Big slices first, while there is much left; about a page each at the end, so that the
     # four workers finish together rather than three waiting for the last big slice.
     assert pages[0] >= 8 and max(pages[-4:]) <= 2
-    assert pages == sorted(pages, reverse=True) or max(pages[len(pages) // 2 :]) <= 2
 
 
 def test_one_page_slices_when_memory_allows_only_that() -> None:
     rng = random.Random(2)
     stamps = [_at(rng.randrange(86_400 * 600)) for _ in range(12_000)]
-    counts = _cut_all(stamps, 300, workers=4, max_pages=1)
-    assert max(counts) <= 330  # about a page each: the buffers hold about a page per worker
-    assert sum(-(-n // 300) for n in counts) <= 40 * 1.25
+    counts = _cut_all(stamps, 330, workers=4, max_pages=1)
+    assert _requests(counts, 330) <= 40 * 1.1  # hardly a slice needs a second request
+
+
+def test_records_bunched_in_the_last_second_are_a_slice_of_their_own() -> None:
+    rng = random.Random(3)
+    stamps = [_at(rng.randrange(86_400 * 30)) for _ in range(3_000)] + [_at(86_400 * 30)] * 500
+    counts = _cut_all(stamps, 330, workers=4, max_pages=1)
+    assert counts[-1] == 500  # one slice, and no crawl of thin slices towards it
+    # The other slices hold a little less than they aim at (the 500 were counted as spread
+    # over the range), so a few more slices than pages of 330.
+    assert len(counts) <= 3_000 / 330 * 1.5 + 1
 
 
 def test_the_plan_learns_from_a_dense_first_slice() -> None:
@@ -66,7 +85,7 @@ def test_the_plan_learns_from_a_dense_first_slice() -> None:
     stamps = [_at(s // 1000) for s in range(10_000)] + [_at(s) for s in range(10, 86_400, 100)]
     counts = _cut_all(stamps, 50, workers=4, max_pages=2)
     assert counts[0] >= 10_000
-    assert len(counts) > 8 and max(counts[1:]) <= 100
+    assert len(counts) > 8 and max(counts[1:]) <= 100 * 1.5
 
 
 def test_records_and_state_come_in_cursor_order_across_slices() -> None:
@@ -77,7 +96,7 @@ def test_records_and_state_come_in_cursor_order_across_slices() -> None:
         keys = [(o["updated_at"], o["entity_id"]) for o in orders]
         assert keys == sorted(keys)
         reading = [r for r in server.requests
-                   if r.path == "/rest/V1/orders" and r.params.get("searchCriteria[pageSize]") == "50"]  # fmt: skip
+                   if r.path == "/rest/V1/orders" and r.params.get("searchCriteria[pageSize]") != "1"]  # fmt: skip
         assert {r.params["searchCriteria[currentPage]"] for r in reading} == {"1"}
         # Bookmarks only ever move forward, never past a record not yet emitted.
         emitted, newest = 0, ""
@@ -107,7 +126,7 @@ def test_a_429_holds_every_worker_for_its_retry_after() -> None:
 
 def test_min_request_interval_holds_across_workers() -> None:
     with make_server(SIZE) as server:
-        config = bearer_config(server, page_size=400, min_request_interval=0.2)
+        config = bearer_config(server, page_size=200, min_request_interval=0.2)
         result = sync(config, streams=["orders"])
         assert_each_stored_record_once(server, "orders", result.records["orders"])
         starts = sorted(r.started for r in server.requests if r.path == "/rest/V1/orders")
@@ -130,7 +149,7 @@ def test_a_full_table_list_is_read_in_slices_of_its_key_range() -> None:
         assert_each_stored_record_once(server, "coupons", coupons)
         assert [c["coupon_id"] for c in coupons] == sorted(server.store.collection("coupons").rows)
         reading = [r for r in server.requests if r.path == "/rest/V1/coupons/search"
-                   and r.params.get("searchCriteria[pageSize]") == "50"]  # fmt: skip
+                   and r.params.get("searchCriteria[pageSize]") != "1"]  # fmt: skip
         lower_bounds = {_key_bound(r.params, "gteq") for r in reading}
         # 700 coupons in slices of two pages at most (the tests' slice size): at least 7
         # slices, every page inside one.

@@ -82,8 +82,8 @@ def read(
     wanted = reading.page_size if isinstance(reading, KeysOnly) else settings.page_size
     while True:
         progress = Progress(label, source.logger, timestamp_field=source.timestamp_field)
-        current = open_pass(source, replace(settings, page_size=limit.at_most(wanted)), progress,
-                            reading)  # fmt: skip
+        sized = replace(settings, page_size=limit.at_most(wanted), largest_page=limit.store_maximum)
+        current = open_pass(source, sized, progress, reading)
         try:
             yield from current.records()
         except PageSizeRefused as refusal:

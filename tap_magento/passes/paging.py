@@ -30,6 +30,16 @@ class Page:
     total_count: int | None
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What the paginator keeps of the last page: not its records, which would keep a whole
+    page in memory after the reader has handed them on."""
+
+    count: int
+    total_count: int | None
+    first: Record | None
+
+
 class PagingStalled(RuntimeError):
     """The store answered a window with records that do not move the cursor forward."""
 
@@ -71,7 +81,7 @@ class WindowPaginator:
         self._key_of = key_of
         self._cursor_of = cursor_of
         self._previous_keys: frozenset[Hashable] = frozenset()
-        self._last: Page | None = None
+        self._last: _Seen | None = None
         self._last_fresh = 0
         self._last_cursor: tuple[str, ...] | None = None
         self._last_record: Record | None = None
@@ -99,7 +109,7 @@ class WindowPaginator:
 
     def fresh_records(self, page: Page) -> list[Record]:
         """The page's records minus those the previous page (or this one) already had."""
-        self._last = page
+        self._last = _Seen(len(page.records), page.total_count, next(iter(page.records), None))
         if self.current.identify:
             if page.records:  # else it is gone, and nothing follows it
                 self._narrowing.identified(page.records[0])
@@ -151,13 +161,13 @@ class WindowPaginator:
 
     def _has_more(self) -> bool:
         page = self._last
-        if page is None or not page.records:
+        if page is None or not page.count:
             return False
         if self.current.identify:
             return True
         if self._last_fresh == 0:
             return False
-        if len(page.records) < self.current.size:
+        if page.count < self.current.size:
             self._stopped_because = "short page"
             return False
         if self._trusted_total_reached(page):
@@ -168,8 +178,8 @@ class WindowPaginator:
     def _next(self) -> Cursor:
         cursor = self.current
         if cursor.identify:
-            assert self._last is not None
-            return self._narrowing.past(cursor, self._last.records[0])
+            assert self._last is not None and self._last.first is not None
+            return self._narrowing.past(cursor, self._last.first)
         size = self._narrowing.next_size(cursor.size)
         if self.pages_per_window is None:  # no cursor: stay on this list's page grid
             return on_grid(cursor.after, cursor.offset + cursor.size, size)
@@ -195,11 +205,11 @@ class WindowPaginator:
         self._windows += 1
         return Cursor(after, 1, size)
 
-    def _trusted_total_reached(self, page: Page) -> bool:
+    def _trusted_total_reached(self, page: _Seen) -> bool:
         total = page.total_count
         # A total no larger than one full page may be capped at the page size (e.g. stock
         # salable-qty exports before 2.4.9): one more request settles it.
-        if total is None or total <= len(page.records):
+        if total is None or total <= page.count:
             return False
         # The total counts the records of this window (those after the cursor).
         cursor = self.current

@@ -14,20 +14,26 @@ sized in whole pages, fewer towards the end, so that the workers finish together
 
 Records are emitted slice after slice, so they keep the cursor's order and a STATE message
 never covers records not yet emitted. Records read ahead of the one being emitted wait in
-memory. What a pass holds is budgeted in decoded records, measured from the first one:
-``MEMORY_BYTES`` for each worker's page in hand and the records read ahead together (at least
-one page ahead, at most a slice per worker). A worker that would hold more waits for the
-pass to catch up; slices are no bigger than the workers' share of what may be read ahead.
+memory. What a pass holds is budgeted in decoded records, measured from the first one,
+within ``MEMORY_BYTES``: the pages being decoded and handed over (``hands`` at a time, all
+workers when pages are small, one when a page of full orders takes 22 MB; the slice being
+emitted needs none), and the records read ahead (at least a page, at most a slice per
+worker). A worker that would go beyond either waits for the pass to catch up, still holding
+its response (a fifth of the decoded size); slices are no bigger than the workers' share of
+what may be read ahead. How slices are cut is described in ``SlicePlan``.
 """
 
 from __future__ import annotations
 
+import bisect
 import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tap_magento.errors import UnreadableRecords
@@ -40,16 +46,18 @@ if TYPE_CHECKING:
     from tap_magento.passes.source import ListSource, SliceAxis
     from tap_magento.progress import Progress
 
-# The decoded records a parallel pass may hold: the page each worker has in hand, and the
-# records read ahead of the one being emitted. A decoded record takes about five times its
-# JSON: a full order, 14 KB of JSON, takes 72 KB, so four pages of 300 take 86 MB.
-MEMORY_BYTES = 96 * 2**20
+# The decoded records a parallel pass may hold: the pages in hand, and the records read
+# ahead of the one being emitted. A decoded record takes about five times its JSON: a full
+# order, 14 KB of JSON, takes 72 KB, so a page of 300 takes 22 MB.
+MEMORY_BYTES = 64 * 2**20
 # A slice holds at most this many pages: enough that a slice's partly filled last page is a
 # small share of its requests.
 MAX_SLICE_PAGES = 16
-# Slices aim at this share of their pages: records are not spread exactly evenly, and a few
-# records more than the pages hold would cost one more request.
-FILL = 0.9
+# A slice's pages are asked for this much bigger than ``page_size``, and slices aim at this
+# many records a page: records are not spread exactly evenly, and a few more than the pages
+# hold would cost one more request. Up to the store's maximum page size, when it has told it.
+ASKED_PAGE = 1.3
+AIMED_PAGE = 1.1
 # Records handed from a worker to the pass at a time: a hand-over between threads per record
 # would cost more than the record.
 CHUNK = 100
@@ -67,42 +75,53 @@ class SlicePlan:
     """Cuts a range into slices from its front, one each time a worker asks.
 
     ``records``: how many the range holds (the store's ``total_count``). Each slice aims at
-    ``FILL`` of a whole number of pages: as many pages as keep every worker busy with what is
-    left (``left / (workers * page_size)``), at least one and at most ``max_pages``.
+    ``page_size`` records (a page's aim: a page asked for holds a few more) a whole number of
+    times: as many pages as keep every worker busy with what is left
+    (``left / (workers * page_size)``), at least one and at most ``max_pages``.
 
-    Where the records lie is estimated: spread evenly over what is left of the range, until
-    slices come back; then no denser than the slice finished nearest the front found, nor
-    less than a sixteenth of even. Records bunched at the end of a range (a bulk update's
-    one second) then cost a slice or two, not a crawl of thinner and thinner slices towards
-    them. Each empty slice in a row doubles the next one's span: a gap costs a few requests.
+    The records left are assumed to be spread evenly over what is left of the range, and each
+    finished slice's real count corrects how many are left. A slice that comes back with
+    hardly any of the records it was cut for (an eighth) means they lie further on, bunched
+    (a bulk update's one second at the end of a range) or past a gap: each such slice in a
+    row doubles the next ones' span, so that they are reached in a few slices, not in a crawl
+    of thinner and thinner ones.
+
+    The last record's second (or key) is a slice of its own: the planner knows where it is,
+    and a range's end is where its records bunch most (a mass action or an import just before
+    the run stamps many records with one second). It is cut with the last round of slices, so
+    that it is read beside them rather than after them (it is still emitted last).
     """
 
     def __init__(
         self, whole: Slice, records: int, page_size: int, workers: int, max_pages: int
     ) -> None:
         self._next = whole.lower
-        self._end = whole.upper
+        self._last = max(whole.lower, whole.upper - 1)  # the last position's own slice
+        self._end = self._last
+        self._tail_cut = False
         self._page_size = page_size
         self._workers = workers
         self._max_pages = max_pages
         self._unassigned = float(records)  # records estimated in [_next, _end)
         self._expected: dict[Slice, float] = {}  # slices under way: records assumed in each
-        self._nearest: tuple[int, float] | None = None  # (lower, records per step) found
-        self._empty_in_a_row = 0
+        self._stretch = 1  # how many times longer than even slices are cut
 
     def cut(self) -> Slice | None:
         """The next slice, or None when the range is all cut."""
         span = self._end - self._next
+        left = max(self._unassigned, 1.0)
+        if not self._tail_cut and (span <= 0 or left <= self._workers * self._page_size):
+            self._tail_cut = True
+            tail = Slice(self._last, self._last + 1)
+            self._expected[tail] = 0.0  # unknown: what it holds corrects nothing
+            return tail
         if span <= 0:
             return None
-        left = max(self._unassigned, 1.0)
         pages = min(self._max_pages, max(1, int(left // (self._workers * self._page_size))))
-        even = left / span
-        density = even if self._nearest is None else max(min(even, self._nearest[1]), even / 16)
-        density /= 2**self._empty_in_a_row
-        steps = max(1, min(span, round(pages * self._page_size * FILL / density)))
+        density = left / span / self._stretch
+        steps = max(1, min(span, round(pages * self._page_size / density)))
         piece = Slice(self._next, self._next + steps)
-        expected = min(left, density * steps)
+        expected = min(left, left * steps / span)
         self._expected[piece] = expected
         self._unassigned -= expected
         self._next = piece.upper
@@ -112,9 +131,12 @@ class SlicePlan:
         """``piece`` held ``records``: what is left holds the difference fewer (or more)."""
         expected = self._expected.pop(piece, float(records))
         self._unassigned = max(0.0, self._unassigned + expected - records)
-        self._empty_in_a_row = 0 if records else min(self._empty_in_a_row + 1, 30)
-        if records and (self._nearest is None or piece.lower > self._nearest[0]):
-            self._nearest = (piece.lower, records / (piece.upper - piece.lower))
+        if piece.lower == self._last:  # its records were counted as spread over the range
+            return
+        if records < expected / 8:
+            self._stretch = min(2 * self._stretch, 2**20)
+        elif records >= expected / 2:
+            self._stretch = 1
 
 
 class ParallelPass:
@@ -170,7 +192,7 @@ class ParallelPass:
     def _schedule(self) -> _Schedule | None:
         """The plan, from the pass's first and last records (asked for together, a page of one
         each way): None when the range holds nothing."""
-        source, progress, page_size = self._source, self._progress, self._settings.page_size
+        source, progress, settings = self._source, self._progress, self._settings
 
         def edge(from_end: bool) -> Page:
             cursor = Cursor(size=1, from_end=from_end, bounds=source.bounds)
@@ -182,17 +204,23 @@ class ParallelPass:
             last = asked_last.result()
         if not first.records:
             return None
-        workers = self._settings.workers
+        asked = int(settings.page_size * ASKED_PAGE)
+        if settings.largest_page is not None:
+            asked = min(asked, settings.largest_page)
+        aim = int(asked * AIMED_PAGE / ASKED_PAGE)
+        self._settings = replace(settings, page_size=asked)
+        workers = settings.workers
         record_bytes = max(1, decoded_size(first.records[0]))
-        in_hand = workers * page_size * record_bytes
-        ahead = max(page_size * record_bytes, MEMORY_BYTES - in_hand) // record_bytes
-        budget = min(ahead, workers * MAX_SLICE_PAGES * page_size)
-        max_pages = max(1, min(MAX_SLICE_PAGES, budget // (workers * page_size)))
+        page_bytes = asked * record_bytes
+        hands = max(1, min(workers, MEMORY_BYTES // 2 // page_bytes))
+        ahead = max(page_bytes, MEMORY_BYTES - hands * page_bytes) // record_bytes
+        budget = min(ahead, workers * MAX_SLICE_PAGES * aim)
+        max_pages = max(1, min(MAX_SLICE_PAGES, budget // (workers * aim)))
         lower = self._axis.position(first.records[0])
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
-                         page_size, workers, max_pages)  # fmt: skip
-        return _Schedule(plan, budget)
+                         aim, workers, max_pages)  # fmt: skip
+        return _Schedule(plan, budget, hands)
 
     def _work(self, schedule: _Schedule) -> None:
         """A worker: slice after slice, each read into its slot a chunk at a time."""
@@ -200,6 +228,7 @@ class ParallelPass:
             reader = PassReader(
                 self._source, self._settings, self._progress,
                 bounds=self._axis.bounds(slot.piece.lower, slot.piece.upper),
+                holding=partial(schedule.holding, slot),
             )  # fmt: skip
             try:
                 if not self._fill(reader, slot, schedule):
@@ -240,10 +269,11 @@ class _Schedule:
     and how many records they hold. Workers wait for room (``_room``), the pass for records
     (``_ready``): each side wakes only the other."""
 
-    def __init__(self, plan: SlicePlan, budget: int) -> None:
+    def __init__(self, plan: SlicePlan, budget: int, hands: int) -> None:
         self._plan = plan
         self._budget = budget
-        self._slots: deque[_Slot] = deque()
+        self._hands = hands
+        self._slots: list[_Slot] = []  # in the order of their slices (emission order)
         self._buffered = 0
         self._all_cut = False
         self._stopped = False
@@ -254,19 +284,33 @@ class _Schedule:
     # --- the workers' side ----------------------------------------------------------------
 
     def start(self) -> _Slot | None:
-        """A new slice to read, once the records held leave room; None: nothing left."""
+        """A new slice to read; None: nothing left. A worker between slices holds no records,
+        so it may start at once: its page is budgeted as one in hand (``MEMORY_BYTES``)."""
         with self._room:
-            while not self._stopped and self._slots and self._buffered >= self._budget:
-                self._room.wait()
             piece = None if self._stopped or self._all_cut else self._plan.cut()
             if piece is None:
                 self._all_cut = True
                 self._ready.notify()
                 return None
             slot = _Slot(piece)
-            self._slots.append(slot)
+            bisect.insort(self._slots, slot, key=lambda cut: cut.piece)
             self._ready.notify()
             return slot
+
+    @contextmanager
+    def holding(self, slot: _Slot) -> Iterator[None]:
+        """While a worker decodes a page and hands it over: one of ``hands``, unless its slice
+        is the one being emitted (the pass waits for it)."""
+        with self._room:
+            while not self._stopped and self._hands <= 0 and slot is not self._head:
+                self._room.wait()
+            self._hands -= 1
+        try:
+            yield
+        finally:
+            with self._room:
+                self._hands += 1
+                self._room.notify_all()
 
     def put(self, slot: _Slot, chunk: list[Record]) -> bool:
         """Hold ``chunk`` for the pass; False when the pass has stopped. Only the slice being
@@ -312,7 +356,7 @@ class _Schedule:
                 if before > self._budget * 3 // 4 >= self._buffered:
                     self._room.notify_all()
                 return chunk
-            self._slots.popleft()
+            self._slots.pop(0)
             self._room.notify_all()  # a worker waiting for room may hold the new head
             return None
 

@@ -8,7 +8,8 @@ slice, or a pass started again at a smaller page size, starts clean.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ class ReadSettings:
     pages_per_window: int
     skip_unreadable: bool
     workers: int = 1
+    # The largest page the store accepts, when it has said (``connection.PageSizeLimit``).
+    largest_page: int | None = None
 
 
 class PassReader:
@@ -47,8 +50,12 @@ class PassReader:
         *,
         bounds: tuple[FilterGroup, ...] = (),
         keys_only: bool = False,
+        holding: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self._source = source
+        # Entered while a page is decoded and its records handed on: a parallel pass limits
+        # how many pages its readers hold at once.
+        self._holding = holding
         self._settings = settings
         self._progress = progress
         # The key pass is sorted by the key alone, whatever the list's cursor.
@@ -74,18 +81,18 @@ class PassReader:
             # While narrowing, a failing page is only halved again: retrying it would not help.
             tries = 1 if paginator.narrowing else None
             try:
-                # The response goes as soon as it is decoded: its body is a few MB for a page
-                # of full orders, and several readers may hold a page each.
-                page = self._source.parse(
-                    self._source.fetch(paginator.current, self._progress, tries)
-                )
+                response = self._source.fetch(paginator.current, self._progress, tries)
             except UnreadableRecords as failure:
                 paginator.unreadable(str(failure))
                 continue
-            fresh = paginator.fresh_records(page)
-            for record in fresh:
-                self._progress.emitted(record)
-            yield from fresh
+            with self._holding():
+                fresh = paginator.fresh_records(self._source.parse(response))
+                # Gone once decoded: a page of full orders is a few MB of JSON.
+                del response
+                for record in fresh:
+                    self._progress.emitted(record)
+                yield from fresh
+                del fresh
             paginator.advance()
 
     def _skipped(self, skipped: Skipped) -> None:
