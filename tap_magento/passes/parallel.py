@@ -207,7 +207,7 @@ class ParallelPass:
         asked = int(settings.page_size * ASKED_PAGE)
         if settings.largest_page is not None:
             asked = min(asked, settings.largest_page)
-        aim = int(asked * AIMED_PAGE / ASKED_PAGE)
+        aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE))
         self._settings = replace(settings, page_size=asked)
         workers = settings.workers
         record_bytes = max(1, decoded_size(first.records[0]))
