@@ -83,7 +83,7 @@ def test_store_maximum_page_size_is_used_and_logged(caplog, mode) -> None:
         assert 1 <= len(refused) <= 4 and len({r.path for r in refused}) == 1
         sizes = {r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
                  for r in server.requests if r.status == 200}  # fmt: skip
-        # Pages of one only ask whether a stream is readable or count a slice of a pass.
+        # Pages of one only ask whether a stream is readable or find where a pass starts and ends.
         assert sizes - {"1"} == {"80"}
         assert "refuses pages larger than 80 records" in caplog.text
 

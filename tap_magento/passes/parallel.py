@@ -16,7 +16,7 @@ Records are emitted slice after slice, so they keep the cursor's order and a STA
 never covers records not yet emitted. Records read ahead of the one being emitted wait in
 memory. What a pass holds is budgeted in decoded records, measured from the first one,
 within ``MEMORY_BYTES``: the pages being decoded and handed over (``hands`` at a time, all
-workers when pages are small, one when a page of full orders takes 22 MB; the slice being
+workers when pages are small, one when a page of full orders takes 28 MB; the slice being
 emitted needs none), and the records read ahead (at least a page, at most a slice per
 worker). A worker that would go beyond either waits for the pass to catch up, still holding
 its response (a fifth of the decoded size); slices are no bigger than the workers' share of
@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 
 # The decoded records a parallel pass may hold: the pages in hand, and the records read
 # ahead of the one being emitted. A decoded record takes about five times its JSON: a full
-# order, 14 KB of JSON, takes 72 KB, so a page of 300 takes 22 MB.
-MEMORY_BYTES = 64 * 2**20
+# order, 14 KB of JSON, takes 72 KB, so a page of 390 takes 28 MB.
+MEMORY_BYTES = 48 * 2**20
 # A slice holds at most this many pages: enough that a slice's partly filled last page is a
 # small share of its requests.
 MAX_SLICE_PAGES = 16
@@ -314,9 +314,13 @@ class _Schedule:
 
     def put(self, slot: _Slot, chunk: list[Record]) -> bool:
         """Hold ``chunk`` for the pass; False when the pass has stopped. Only the slice being
-        emitted may go beyond the budget: the pass is waiting for it."""
+        emitted may go beyond the budget, by a chunk, when the pass is waiting for it."""
         with self._room:
-            while not self._stopped and self._buffered >= self._budget and slot is not self._head:
+            while (
+                not self._stopped
+                and self._buffered >= self._budget
+                and not (slot is self._head and not slot.chunks)
+            ):
                 self._room.wait()
             if self._stopped:
                 return False
@@ -352,8 +356,9 @@ class _Schedule:
                 before = self._buffered
                 self._buffered -= len(chunk)
                 # Room again: workers wake once a quarter of the budget is free, not at
-                # every chunk (waking them costs more than a chunk of lean records).
-                if before > self._budget * 3 // 4 >= self._buffered:
+                # every chunk (waking them costs more than a chunk of lean records); and
+                # when the slice being emitted has nothing left, its reader may hand on more.
+                if before > self._budget * 3 // 4 >= self._buffered or not slot.chunks:
                     self._room.notify_all()
                 return chunk
             self._slots.pop(0)
