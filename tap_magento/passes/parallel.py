@@ -208,7 +208,6 @@ class ParallelPass:
         if settings.largest_page is not None:
             asked = min(asked, settings.largest_page)
         aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE))
-        self._settings = replace(settings, page_size=asked)
         workers = settings.workers
         record_bytes = max(1, decoded_size(first.records[0]))
         page_bytes = asked * record_bytes
@@ -220,13 +219,13 @@ class ParallelPass:
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
                          aim, workers, max_pages)  # fmt: skip
-        return _Schedule(plan, budget, hands)
+        return _Schedule(plan, replace(settings, page_size=asked), budget, hands)
 
     def _work(self, schedule: _Schedule) -> None:
         """A worker: slice after slice, each read into its slot a chunk at a time."""
         while (slot := schedule.start()) is not None:
             reader = PassReader(
-                self._source, self._settings, self._progress,
+                self._source, schedule.settings, self._progress,
                 bounds=self._axis.bounds(slot.piece.lower, slot.piece.upper),
                 holding=partial(schedule.holding, slot),
             )  # fmt: skip
@@ -269,8 +268,9 @@ class _Schedule:
     and how many records they hold. Workers wait for room (``_room``), the pass for records
     (``_ready``): each side wakes only the other."""
 
-    def __init__(self, plan: SlicePlan, budget: int, hands: int) -> None:
+    def __init__(self, plan: SlicePlan, settings: ReadSettings, budget: int, hands: int) -> None:
         self._plan = plan
+        self.settings = settings  # how the slices' readers read: their pages a little bigger
         self._budget = budget
         self._hands = hands
         self._slots: list[_Slot] = []  # in the order of their slices (emission order)
