@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import decimal
+import logging
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Hashable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from urllib.parse import urlsplit
 
-import backoff
 import msgspec
 import requests
 from singer_sdk import RESTStream
@@ -20,14 +22,22 @@ from typing_extensions import override
 
 from tap_magento import schemas
 from tap_magento.custom_attributes import AttributeList, AttributeObjects, with_objects
-from tap_magento.diagnosis import network_reason, not_json_message, raise_for_answer
+from tap_magento.diagnosis import (
+    network_reason,
+    not_json_message,
+    php_notice_warning,
+    php_output_message,
+    raise_for_answer,
+    request_line,
+)
+from tap_magento.errors import BadAnswer, PageCut
+from tap_magento.php_output import split_php_output
 from tap_magento.progress import Progress, log_request_duration
-from tap_magento.retry import RETRIED_ERRORS, Cause, cause_of
+from tap_magento.retry import RETRIED_ERRORS, Cause, Retries
 from tap_magento.sdk_internals import LeanRecordMessages
 from tap_magento.timestamps import TimestampPlan, convert_timestamps, timestamp_plan
 
 if TYPE_CHECKING:
-    from backoff.types import Details
     from requests.auth import AuthBase
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
@@ -83,7 +93,9 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         super().__init__(tap=tap, **kwargs)
         # Streams are made by TapMagento.discover_streams: the tap is the run.
         self.run = cast("Run", tap)
-        self._warned_unknown: set[tuple[str, ...]] = set()
+        self.logger.addFilter(without_sdk_error_line)
+        self._warned: set[Hashable] = set()
+        self._warned_lock = threading.Lock()
 
     @cached_property
     @override
@@ -144,14 +156,16 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         context: Context | None,
         token: Any,
         progress: Progress,
-        server_error_tries: int | None = None,
-    ) -> requests.Response:
-        """One page: its request built by the SDK's hooks, paced, retried by cause, validated.
+        retries: Retries | None = None,
+    ) -> bytes:
+        """One page's JSON: its request built by the SDK's hooks, paced, retried by cause
+        (``retries``: fewer tries for some causes), validated; no request once the run is
+        told to stop.
 
-        ``server_error_tries`` overrides how often a 500 is tried (``retry.RULES`` otherwise).
         The SDK's own page loop (``request_records``) cannot tell its hooks which pass a page
         belongs to; this is the part of it a pass (``tap_magento.passes``) needs, through its
-        public pieces.
+        public pieces. Not the SDK's ``request_decorator`` either: its waits (``backoff``'s
+        ``time.sleep``) could neither be cut short by a stop nor replaced by a test's clock.
         """
         http_request = self.get_http_request(page=PageContext(context, token))
         prepared = self.build_prepared_request(
@@ -160,13 +174,27 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
             params=http_request.encode_params(),
             headers=http_request.headers,
         )
-        send = self._retrying(progress, server_error_tries)
+        connection = self.connection
+        schedule = connection.retry_policy.schedule(retries)
         with self.get_http_request_counter() as counter:
             counter.with_context(context)
-            response = send(prepared)
+            while True:
+                try:
+                    content = self._send(prepared, progress)
+                    break
+                except RETRIED_ERRORS as error:
+                    cause, wait = schedule.after(error)  # raises when no retry is left
+                    progress.retried(cause.value)
+                    if cause is Cause.RATE_LIMITED:  # the whole run waits, not this request
+                        connection.pacer.hold(wait)
+                    self.logger.warning(
+                        "%s: retry %d in %.1f s after %s",
+                        self.name, schedule.failures, wait, _one_line(error),
+                    )  # fmt: skip
+                    connection.clock.sleep(wait)
             counter.increment()
         progress.answered()
-        return response
+        return content
 
     def probe(self) -> None:
         """Ask for the least this stream can: raises what reading its first page would."""
@@ -177,39 +205,27 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         """The page token of the smallest first page (None: the endpoint is not paged)."""
         return None
 
-    def _retrying(
-        self, progress: Progress, server_error_tries: int | None
-    ) -> Callable[[requests.PreparedRequest], requests.Response]:
-        def send(prepared: requests.PreparedRequest) -> requests.Response:
-            self.connection.pacer.wait_turn()
-            progress.requested()
-            response = self.requests_session.send(
-                self.authenticator(prepared), timeout=self.timeout
+    def _send(self, prepared: requests.PreparedRequest, progress: Progress) -> bytes:
+        """One attempt: the JSON it answered, or the error that says what went wrong."""
+        connection = self.connection
+        connection.stop.check()
+        connection.pacer.wait_turn()
+        progress.requested()
+        try:
+            with connection.stop.interruptible():
+                response = self.requests_session.send(
+                    self.authenticator(prepared), timeout=self.timeout
+                )
+        except requests.exceptions.ReadTimeout:
+            # The tap's own gateway timeout: a smaller page may come back in time.
+            msg = (
+                f"No answer within request_timeout ({self.timeout} s) for "
+                f"{prepared.method} {urlsplit(prepared.url or '').path}"
             )
-            log_request_duration(self.name, self.path, response)
-            self.validate_response(response)
-            return response
-
-        def on_backoff(details: Details) -> None:
-            error = details.get("exception")
-            cause = cause_of(error) if error is not None else None
-            progress.retried(cause.value if cause is not None else "failure")
-            if cause is Cause.RATE_LIMITED:  # the whole run waits, not just this request
-                self.connection.pacer.hold(details.get("wait", 0.0))
-            self.logger.warning(
-                "%s: retry %d in %.1f s after %s",
-                self.name, details["tries"], details.get("wait", 0.0), _one_line(error),
-            )  # fmt: skip
-
-        retrying: Callable[[requests.PreparedRequest], requests.Response] = backoff.on_exception(
-            lambda: self.connection.retry_policy.waits(server_error_tries),
-            RETRIED_ERRORS,
-            max_tries=None,  # the schedule decides, per cause
-            jitter=None,  # the schedule jitters its own waits, not the store's Retry-After
-            on_backoff=on_backoff,
-            logger=None,  # on_backoff logs; backoff's own give-up line would be noise
-        )(send)
-        return retrying
+            raise PageCut(msg, None) from None
+        log_request_duration(self.name, self.path, response)
+        self.validate_response(response)
+        return self.json_of(response)
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -218,12 +234,32 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         raise_for_answer(response, self.connection.credentials, self.connection.user_agent)
         self.connection.accepted()
 
-    def decode(self, response: requests.Response) -> Any:
-        """The response body as JSON; a clear error when the store sent something else."""
+    def json_of(self, response: requests.Response) -> bytes:
+        """The answer's JSON text, checked whole (a twentieth of decoding it, and nothing
+        decoded is kept): PHP's messages before it are left out, with a warning."""
+        content = response.content
         try:
-            return JSON_DECODER.decode(response.content)
+            msgspec.json.decode(content, type=msgspec.Raw)
+            return content
         except msgspec.DecodeError:
+            printed, rest = split_php_output(content)
+            if printed and rest[:1] in (b"{", b"["):
+                self.warn_once("php output", "%s", php_notice_warning(self.name, printed[0]))
+                try:
+                    msgspec.json.decode(rest, type=msgspec.Raw)
+                    return rest
+                except msgspec.DecodeError as still_broken:
+                    broken = still_broken
+            if printed:
+                raise FatalAPIError(php_output_message(response, printed, rest)) from None
+            if content.lstrip()[:1] in (b"{", b"[", b""):
+                where = f"{response.status_code} {response.reason} for {request_line(response)}"
+                raise BadAnswer(f"{where}: {broken}", response) from None
             raise FatalAPIError(not_json_message(response, self.connection.user_agent)) from None
+
+    def decode(self, content: bytes) -> Any:
+        """An answer's JSON text (``fetch``), decoded."""
+        return JSON_DECODER.decode(content)
 
     # --- records ------------------------------------------------------------------------------
 
@@ -249,14 +285,27 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
 
     def _warn_unknown(self, names: tuple[str, ...]) -> None:
         """Once per set of names: a store module adds fields the reference does not have."""
-        if names not in self._warned_unknown:
-            self._warned_unknown.add(names)
-            self.logger.warning(
-                "%s: properties %s are not in the schema and were left out", self.name, names
-            )
+        self.warn_once(
+            names, "%s: properties %s are not in the schema and were left out", self.name, names
+        )
+
+    def warn_once(self, topic: Hashable, message: str, *args: Any) -> bool:
+        """A WARNING, the first time this stream meets ``topic`` in the run; False after."""
+        with self._warned_lock:  # a pass read in slices warns from several threads
+            if topic in self._warned:
+                return False
+            self._warned.add(topic)
+        self.logger.warning(message, *args)
+        return True
 
 
-def _one_line(error: BaseException | None) -> str:
+def without_sdk_error_line(record: logging.LogRecord) -> bool:
+    """Drops the SDK's "An unhandled error occurred while syncing" line: the command prints
+    the error itself, in one line (or, for a bug, with its traceback)."""
+    return not str(record.msg).startswith("An unhandled error occurred while syncing")
+
+
+def _one_line(error: BaseException) -> str:
     if isinstance(error, RetriableAPIError):
         return str(error)
-    return f"{type(error).__name__}: {network_reason(error)}" if error else "a failure"
+    return f"{type(error).__name__}: {network_reason(error)}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,6 +17,7 @@ from tap_magento.diagnosis import Credentials
 from tap_magento.errors import config_error
 from tap_magento.redaction import protect
 from tap_magento.retry import RetryPolicy
+from tap_magento.stopping import Clock, RunClock, Stop
 
 SANDBOX = "sandbox"  # store_url that starts the bundled sandbox store (the CLI does)
 SECRET_SETTINGS = ("access_token", "access_token_secret", "consumer_key", "consumer_secret",
@@ -79,30 +80,41 @@ class RequestPacer:
     parallel readers do not keep asking a store that said to stop.
     """
 
-    def __init__(self, min_interval: float) -> None:
+    def __init__(self, min_interval: float, clock: Clock) -> None:
         self.min_interval = min_interval
-        self._not_before = 0.0
+        self._clock = clock
+        self._not_before = -math.inf
         self._lock = threading.Lock()
 
     def wait_turn(self) -> None:
         with self._lock:
-            now = time.monotonic()
+            now = self._clock.now()
             start = max(now, self._not_before)
             if self.min_interval > 0:
                 self._not_before = start + self.min_interval
         if start > now:
-            time.sleep(start - now)
+            self._clock.sleep(start - now)
 
     def hold(self, seconds: float) -> None:
         """No request starts for ``seconds`` from now."""
         with self._lock:
-            self._not_before = max(self._not_before, time.monotonic() + seconds)
+            self._not_before = max(self._not_before, self._clock.now() + seconds)
 
 
 class MagentoConnection:
     """One store's REST root, credentials, learnt limits and manners (retries, pacing)."""
 
-    def __init__(self, config: Mapping[str, Any], logger: logging.Logger) -> None:
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        logger: logging.Logger,
+        stop: Stop | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """``stop``: what tells the run to stop (a fresh one: nothing does); ``clock``: the
+        run's time (real time, with waits the stop cuts short)."""
+        self.stop = stop or Stop()
+        self.clock: Clock = clock or RunClock(self.stop)
         protect(*(str(config.get(name) or "") for name in SECRET_SETTINGS))
         tenant = bool(config.get("ims_client_id"))
         self.rest_url = rest_url(str(config.get("store_url", "")), tenant=tenant)
@@ -118,7 +130,7 @@ class MagentoConnection:
         )
         self.page_size = PageSizeLimit(int(config["page_size"]))
         self.retry_policy = RetryPolicy(float(config["max_wait_seconds"]))
-        self.pacer = RequestPacer(float(config["min_request_interval"]))
+        self.pacer = RequestPacer(float(config["min_request_interval"]), self.clock)
         logger.info("Connecting to %s with %s", self.rest_url, self.credentials.method)
 
     def accepted(self) -> None:

@@ -6,6 +6,7 @@ credential: they name requests by method and path, never by headers or query.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -13,7 +14,14 @@ from urllib.parse import urlsplit
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_magento.errors import AccessRefused, PageSizeRefused, RouteMissing, UnreadableRecords
+from tap_magento.errors import (
+    AccessRefused,
+    PageCut,
+    PageSizeRefused,
+    RouteMissing,
+    UnreadableRecords,
+)
+from tap_magento.php_output import PhpMessage, split_php_output
 
 PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
 NOT_AUTHORIZED = re.compile(r"isn't authorized to access (.+?)\.?$")
@@ -22,6 +30,9 @@ NO_ROUTE = "Request does not match any route"
 NO_STORE = "store that was requested wasn't found"
 STORE_CODE_IN_PATH = re.compile(r"/rest/([^/]+)/V1/")
 SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] (.+?) \(_ssl")
+# What a CDN's or proxy's 503 says when it gave up waiting for the store (Fastly: "first byte
+# timeout", "backend read error"), unlike Magento's own maintenance page.
+GATEWAY_TIMEOUT = re.compile(r"first byte timeout|backend read|time-?out|timed out", re.IGNORECASE)
 BEARER_OPTION = (
     "Stores > Configuration > Services > OAuth > Consumer Settings > Allow OAuth Access "
     "Tokens to be used as standalone Bearer tokens"
@@ -46,6 +57,8 @@ def raise_for_answer(
         raise FatalAPIError(not_json_message(response, user_agent))
     if status < 400:
         return
+    if status in {502, 504} or (status == 503 and is_gateway_timeout(response)):
+        raise PageCut(error_message(response), response)
     message = store_message(response)
     if status == 400 and (refusal := PAGE_SIZE_REFUSAL.search(message)):
         raise PageSizeRefused(int(refusal.group(1)), error_message(response))
@@ -84,7 +97,10 @@ def one_line(error: BaseException) -> str:
 
 def error_message(response: requests.Response) -> str:
     """Status, request line and the store's own message."""
-    body = "an HTML page" if is_html(response) else repr(store_message(response))
+    body = repr(store_message(response))
+    if is_html(response):
+        timeout = GATEWAY_TIMEOUT.search(response.text[:5000])
+        body = f"an HTML page ({timeout.group(0)})" if timeout else "an HTML page"
     return f"{response.status_code} {response.reason} for {request_line(response)}: {body}"
 
 
@@ -130,6 +146,29 @@ def not_json_message(response: requests.Response, user_agent: str) -> str:
     )
 
 
+def is_gateway_timeout(response: requests.Response) -> bool:
+    """A 503 from a CDN or proxy that gave up waiting, not the store's maintenance page."""
+    return is_html(response) and GATEWAY_TIMEOUT.search(response.text[:5000]) is not None
+
+
+def php_output_message(response: requests.Response, printed: list[PhpMessage], rest: bytes) -> str:
+    """One line: the store printed PHP messages and no JSON after them."""
+    after = repr(rest[:120].decode("utf-8", errors="replace")) if rest else "nothing"
+    return (
+        f"{request_line(response)} ({response.status_code}): the store printed PHP's "
+        f"{printed[0]} ({len(printed)} PHP messages) and then {after} instead of JSON. "
+        "Fix what it reports, and turn display_errors off in the store's PHP settings."
+    )
+
+
+def php_notice_warning(label: str, printed: PhpMessage) -> str:
+    return (
+        f"{label}: the store prints PHP messages before its JSON, e.g. {printed}; the JSON "
+        "after them is read. Turn display_errors off in the store's PHP settings (php.ini): "
+        "production stores must not print them."
+    )
+
+
 def firewall_vendor(response: requests.Response) -> str | None:
     """Which web application firewall or CDN wrote this page, if it says so."""
     headers = response.headers
@@ -155,10 +194,11 @@ def request_line(response: requests.Response) -> str:
 
 def store_message(response: requests.Response) -> str:
     """Magento's error message with its ``%name`` / ``%1`` placeholders filled in."""
+    _, content = split_php_output(response.content)
     try:
-        body = response.json()
+        body = json.loads(content)
     except ValueError:
-        return response.text[:200].strip()
+        return content[:200].decode("utf-8", errors="replace").strip()
     if not isinstance(body, dict) or "message" not in body:
         return str(body)[:200]
     message = str(body["message"])
@@ -181,6 +221,13 @@ def explain_gave_up(
     """One line: what failed, how long the tap kept trying, and what to change."""
     if isinstance(error, requests.exceptions.SSLError):
         return tls_message(error)
+    if isinstance(error, PageCut):
+        return (
+            f"{error}. Still {cause} after {tries} tries and {waited:.0f} s of waiting: the "
+            "store takes longer to answer than its gateway (or request_timeout) allows, even "
+            "for the smallest page. Raise the gateway's timeout (on Adobe Commerce Cloud, "
+            "Fastly's first byte timeout) or request_timeout, or lower min_page_size."
+        )
     response = getattr(error, "response", None)
     if response is None or not isinstance(error, RetriableAPIError):
         return (
@@ -202,6 +249,8 @@ def explain_gave_up(
         "so the tap asks less often",
         503: "the store is in maintenance or overloaded: run again when it is back (the sync "
         f"resumes from its bookmarks), or raise max_wait_seconds (now {max_wait_seconds:g})",
+        200: "the store keeps sending JSON cut short or broken (its PHP may run out of "
+        "memory or time: see its var/log); run again later",
         401: "check that this machine's clock is right and that nothing else signs requests "
         "with the same integration at the same moment",
     }.get(status, "the store or a proxy in front of it keeps failing; run again later")

@@ -43,3 +43,15 @@ class UnreadableRecords(RetriableAPIError):
 
 class BadInput(ValueError):
     """A STATE or catalog the tap cannot use; the message says what to fix, in one line."""
+
+
+class PageCut(UnreadableRecords):
+    """A gateway in front of the store (a CDN, a proxy) gave up waiting for the page, or the
+    tap's own ``request_timeout`` did: a smaller page may come back in time.
+
+    ``response`` is None when the tap's own timeout cut it.
+    """
+
+
+class BadAnswer(RetriableAPIError):
+    """A 200 whose body is not valid JSON (cut short, or broken): asked for again."""

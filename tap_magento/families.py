@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,8 +46,9 @@ from tap_magento.search_criteria import (
 from tap_magento.timestamps import to_magento
 
 if TYPE_CHECKING:
-    import requests
     from singer_sdk.helpers.types import Context
+
+    from tap_magento.retry import Retries
 
 DEFAULT_STORE_CODE = "default"
 
@@ -84,11 +85,14 @@ class StreamList:
     def timestamp_field(self) -> str | None:
         return self.stream.replication_key
 
-    def fetch(self, cursor: Cursor, progress: Progress, tries: int | None) -> requests.Response:
-        return self.stream.fetch(self.context, cursor, progress, tries)
+    def fetch(self, cursor: Cursor, progress: Progress, retries: Retries | None) -> bytes:
+        return self.stream.fetch(self.context, cursor, progress, retries)
 
-    def parse(self, response: requests.Response) -> Page:
-        return self.stream.parse_page(response)
+    def parse(self, content: bytes) -> Page:
+        return self.stream.parse_page(content)
+
+    def warn_once(self, topic: Hashable, message: str, *args: Any) -> bool:
+        return self.stream.warn_once(topic, message, *args)
 
     def describe(self, skipped: Skipped) -> str:
         return self.stream.describe(skipped)
@@ -120,6 +124,7 @@ class PagedStream(MagentoStream):
             pages_per_window=1 if keyset else max(1, int(self.config["max_pages_per_window"])),
             skip_unreadable=bool(self.config["skip_unreadable_records"]),
             workers=int(self.config["max_parallel_requests"]),
+            min_page_size=int(self.config["min_page_size"]),
         )
 
     def list_source(self, context: Context | None) -> StreamList:
@@ -152,7 +157,7 @@ class PagedStream(MagentoStream):
         self, source: StreamList, reading: passes.Reading
     ) -> Generator[Record, None, PassSummary]:
         """One pass over ``source`` (``passes.read``); its summary is logged."""
-        return passes.read(source, self.read_settings, self.connection.page_size, reading)
+        return passes.read(source, self.read_settings, self.connection, reading)
 
     @override
     def get_url_params(
@@ -190,8 +195,8 @@ class PagedStream(MagentoStream):
         wanted = dict.fromkeys((*self.record_key, *self.cursor_fields, *selected))
         return f"items[{','.join(wanted)}],total_count"
 
-    def parse_page(self, response: requests.Response) -> Page:
-        body = self.decode(response)
+    def parse_page(self, content: bytes) -> Page:
+        body = self.decode(content)
         if not isinstance(body, dict):
             msg = (
                 f"{self.path} answered {type(body).__name__}, not a search result: is this Magento?"
@@ -371,8 +376,8 @@ class IncrementalStream(SearchCriteriaStream):
             yield from self.deletions.deleted_records(context)
 
     @override
-    def parse_page(self, response: requests.Response) -> Page:
-        page = super().parse_page(response)
+    def parse_page(self, content: bytes) -> Page:
+        page = super().parse_page(content)
         key, previous = self.replication_key, ""
         for record in page.records:
             stamp = record.get(key) or ""

@@ -1,14 +1,18 @@
 """When to try a failed request again, and how long to wait first, by what went wrong.
 
 Every retry decision of the tap is in ``RULES`` below (the README shows the same table to
-users). 429 and 503 are retried until ``max_wait_seconds`` of waiting; a 500 is tried 3 times,
-after which list streams narrow the page down to the unreadable record (``paging``); TLS
-failures and anything ``cause_of`` does not recognise are not retried. An expired admin token
-is not a retry: ``auth.AdminToken`` logs in again once, itself.
+users). Every schedule ends: each rule caps each wait, the tries, and the total wait of one
+request, whatever the store's ``Retry-After`` says (0, a day, a date). 429 and 503 are waited
+out up to ``max_wait_seconds``; a page the store's gateway cut short is not retried at its
+size but asked again smaller (``passes.sizing``), and only a page that cannot be smaller is
+retried; a 500 is tried 3 times, after which list streams narrow the page down to the
+unreadable record (``passes.narrowing``); TLS failures and anything ``cause_of`` does not
+recognise are not retried. An expired admin token is not a retry: ``auth.AdminToken`` logs in
+again once, itself.
 
-The schedule is a ``backoff`` wait generator: ``backoff`` sends it each failure and sleeps for
-what it yields. When it gives up it raises an error that says why and what to do, except for
-unreadable records, which go back to the stream unchanged.
+A ``RetrySchedule`` is one request's: the client hands it each failure and waits for what it
+answers, on the run's clock. When the rule is spent it raises an error that says why and what
+to do, except for unreadable records and cut pages, which go back to the pass that asked.
 """
 
 from __future__ import annotations
@@ -17,22 +21,24 @@ import datetime
 import email.utils
 import random
 from collections import Counter
-from collections.abc import Generator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_magento.diagnosis import explain_gave_up
-from tap_magento.errors import UnreadableRecords
+from tap_magento.errors import BadAnswer, PageCut, UnreadableRecords
 
 
 class Cause(Enum):
     RATE_LIMITED = "rate limited (429)"
     MAINTENANCE = "unavailable (503)"
-    NETWORK = "gateway or network failure"
+    GATEWAY_CUT = "cut by the gateway (502/503/504, timeout)"
+    NETWORK = "network failure"
     SERVER_ERROR = "server error (500)"
+    BAD_ANSWER = "invalid JSON (200)"
     NONCE_REUSED = "OAuth nonce refused (401)"
     TLS = "TLS failure"
 
@@ -41,16 +47,20 @@ class Cause(Enum):
 class Rule:
     first_wait: float  # seconds before the first retry; doubled for each one after
     max_wait: float = 60.0  # no single wait is longer (a Retry-After too, unless binding)
-    tries: int | None = None  # attempts in all; None: until max_wait_seconds of waiting
-    binding_retry_after: bool = False  # wait exactly as long as the store asks, however long
+    tries: int | None = None  # attempts in all; None: until the total wait is spent
+    max_total: float | None = 300.0  # seconds of waiting per request; None: max_wait_seconds
+    binding_retry_after: bool = False  # wait at least as long as the store asks
 
 
 RULES: Mapping[Cause, Rule] = {
-    Cause.RATE_LIMITED: Rule(first_wait=2, binding_retry_after=True),
+    Cause.RATE_LIMITED: Rule(first_wait=2, max_total=None, binding_retry_after=True),
     # Maintenance pages send Retry-After: 3600 or so whatever the real downtime: poll instead.
-    Cause.MAINTENANCE: Rule(first_wait=5),
+    Cause.MAINTENANCE: Rule(first_wait=5, max_total=None),
+    # Only a page that cannot be asked for smaller gets here (and the requests of plain lists).
+    Cause.GATEWAY_CUT: Rule(first_wait=1, tries=8),
     Cause.NETWORK: Rule(first_wait=1, tries=8),
     Cause.SERVER_ERROR: Rule(first_wait=1, tries=3),
+    Cause.BAD_ANSWER: Rule(first_wait=1, tries=5),
     Cause.NONCE_REUSED: Rule(first_wait=0, tries=3),
     Cause.TLS: Rule(first_wait=0, tries=1),
 }
@@ -62,7 +72,7 @@ NETWORK_ERRORS = (
     requests.exceptions.ChunkedEncodingError,  # a response cut off half way
     requests.exceptions.ContentDecodingError,
 )
-# What ``backoff`` catches and hands to the schedule; anything else fails at once.
+# What the client hands to the schedule; anything else fails at once.
 RETRIED_ERRORS = (RetriableAPIError, *NETWORK_ERRORS)
 
 
@@ -70,6 +80,10 @@ def cause_of(error: BaseException) -> Cause | None:
     """Why a request failed, or None when no retry can help."""
     if isinstance(error, requests.exceptions.SSLError):
         return Cause.TLS
+    if isinstance(error, PageCut):
+        return Cause.GATEWAY_CUT
+    if isinstance(error, BadAnswer):
+        return Cause.BAD_ANSWER
     if isinstance(error, RetriableAPIError):
         response = error.response
         status = response.status_code if response is not None else 0
@@ -87,6 +101,14 @@ def cause_of(error: BaseException) -> Cause | None:
     return None
 
 
+@dataclass(frozen=True)
+class Retries:
+    """What the caller of one request asks of the table: fewer tries for some causes, because
+    it has a better answer than trying again (narrowing a page down; asking for it smaller)."""
+
+    tries: Mapping[Cause, int] = field(default_factory=dict)
+
+
 class RetryPolicy:
     """The retry table above, with the user's ``max_wait_seconds``."""
 
@@ -100,48 +122,69 @@ class RetryPolicy:
         self.rules = rules or RULES
         self._rng = rng or random.Random()
 
-    def waits(
-        self, server_error_tries: int | None = None
-    ) -> Generator[float, BaseException | None, None]:
-        """One request's schedule: send it each failure, it yields the seconds to wait.
+    def schedule(self, retries: Retries | None = None) -> RetrySchedule:
+        """A new request's schedule."""
+        return RetrySchedule(self, retries or Retries())
 
-        ``server_error_tries`` overrides how often a 500 is tried (narrowing a page down
-        tries each smaller page once: a failure there only costs one more halving).
-        """
-        tries: Counter[Cause] = Counter()
-        waited: dict[Cause, float] = dict.fromkeys(Cause, 0.0)
-        error = yield 0.0  # backoff primes the generator before the first failure
-        while error is not None:
-            cause = cause_of(error)
-            if cause is None:
-                return
-            rule = self.rules[cause]
-            if cause is Cause.SERVER_ERROR and server_error_tries is not None:
-                rule = replace(rule, tries=server_error_tries)
-            tries[cause] += 1
-            wait = self.wait_before_retry(rule, tries[cause], error)
-            if self._spent(rule, tries[cause], waited[cause] + wait):
-                if isinstance(error, UnreadableRecords):
-                    return  # backoff re-raises it for the stream to narrow the page down
-                explanation = explain_gave_up(
-                    cause.value, error, tries[cause], waited[cause], self.max_wait_seconds
-                )
-                raise FatalAPIError(explanation) from None
-            waited[cause] += wait
-            error = yield wait
-
-    def wait_before_retry(self, rule: Rule, failures: int, error: BaseException) -> float:
-        retry_after = retry_after_seconds(error)
-        if retry_after is not None and (rule.binding_retry_after or retry_after <= rule.max_wait):
-            return retry_after
+    def backoff(self, rule: Rule, failures: int) -> float:
         exponential = min(rule.max_wait, rule.first_wait * 2.0 ** (failures - 1))
         # Jitter, so that many clients a store turned away do not all come back at once.
         return exponential * self._rng.uniform(0.5, 1.0)
 
-    def _spent(self, rule: Rule, failures: int, total_wait: float) -> bool:
-        if rule.tries is not None:
-            return failures >= rule.tries
-        return total_wait > self.max_wait_seconds
+    def wait_before_retry(self, rule: Rule, failures: int, error: BaseException) -> float:
+        """The backoff, or the store's Retry-After where it is longer (and, unless binding,
+        no longer than ``max_wait``): a Retry-After of 0 does not make a tight loop."""
+        backoff = self.backoff(rule, failures)
+        retry_after = retry_after_seconds(error)
+        if retry_after is None:
+            return backoff
+        if rule.binding_retry_after:
+            return max(retry_after, backoff)
+        return retry_after if backoff <= retry_after <= rule.max_wait else backoff
+
+    def total_allowed(self, rule: Rule) -> float:
+        return self.max_wait_seconds if rule.max_total is None else rule.max_total
+
+
+class RetrySchedule:
+    """One request's retries: how many of each cause so far, and how long it has waited."""
+
+    def __init__(self, policy: RetryPolicy, retries: Retries) -> None:
+        self._policy = policy
+        self._retries = retries
+        self._tries: Counter[Cause] = Counter()
+        self._waited: dict[Cause, float] = dict.fromkeys(Cause, 0.0)
+
+    @property
+    def failures(self) -> int:
+        """Failed attempts of the request so far, of every cause."""
+        return sum(self._tries.values())
+
+    def after(self, error: BaseException) -> tuple[Cause, float]:
+        """The cause of ``error`` and the seconds to wait before trying again; raises when no
+        retry is left: ``error`` itself when the request's caller takes it back, else a
+        ``FatalAPIError`` that says what to do."""
+        cause = cause_of(error)
+        if cause is None:
+            raise error
+        policy = self._policy
+        rule = policy.rules[cause]
+        tries = self._retries.tries.get(cause, rule.tries)
+        self._tries[cause] += 1
+        failures, waited = self._tries[cause], self._waited[cause]
+        wait = policy.wait_before_retry(rule, failures, error)
+        spent = tries is not None and failures >= tries
+        if spent or waited + wait > policy.total_allowed(rule):
+            explanation = explain_gave_up(
+                cause.value, error, failures, waited, policy.max_wait_seconds
+            )
+            if isinstance(error, PageCut):
+                raise PageCut(explanation, error.response) from None
+            if isinstance(error, UnreadableRecords):
+                raise error  # the pass narrows the page down to the record at fault
+            raise FatalAPIError(explanation) from None
+        self._waited[cause] += wait
+        return cause, wait
 
 
 def retry_after_seconds(error: BaseException) -> float | None:

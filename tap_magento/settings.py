@@ -163,11 +163,23 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "continues with N.",
     ),
     th.Property(
+        "min_page_size",
+        th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
+        default=10,
+        title="Minimum page size",
+        description="When the store's gateway (Fastly, nginx, a load balancer) or "
+        "request_timeout cuts a slow page short (502, 504, a 503 'first byte timeout'), the "
+        "page is asked for again at half its size, down to this many records; pages grow "
+        "back after a run of quick ones. At this size a cut page is retried, then narrowed "
+        "down like an unreadable one. 1 to 10000, at most page_size.",
+    ),
+    th.Property(
         "request_timeout",
         th.NumberType(exclusive_minimum=0, maximum=3600),
         default=300,
         title="Request timeout",
-        description="Seconds to wait for one response before retrying (above 0, at most 3600).",
+        description="Seconds to wait for one response (above 0, at most 3600). A page that "
+        "takes longer is asked for again smaller, as one a gateway cut (min_page_size).",
     ),
     th.Property(
         "max_wait_seconds",
@@ -175,8 +187,9 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         default=300,
         title="Maximum wait seconds",
         description="How long one request may spend waiting out 429 (rate limited) and "
-        "503 (maintenance) answers before the run stops. 429's Retry-After is obeyed; "
-        "502/504, dropped connections and timeouts get 8 tries, 500 gets 3. 0 to 86400.",
+        "503 (maintenance) answers before the run stops, 0 to 86400. 429's Retry-After is "
+        "obeyed within it; other waits are at most 60 s each. Dropped connections get 8 "
+        "tries, 500 gets 3, invalid JSON 5; pages a gateway cuts are asked for smaller.",
     ),
     th.Property(
         "min_request_interval",
@@ -391,6 +404,15 @@ def check_settings(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None
         msg = (
             f"start_date ({config['start_date']}) must be before end_date "
             f"({config['end_date']}): nothing lies between them."
+        )
+        raise config_error(msg)
+    # Only a floor the user set: the default one is simply never reached by small pages.
+    page_size = config.get("page_size", schema["properties"]["page_size"]["default"])
+    floor = config.get("min_page_size", 0)
+    if floor > page_size:
+        msg = (
+            f"min_page_size ({floor}) is larger than page_size ({page_size}): pages a gateway "
+            "cuts are asked for again at sizes between the two. Lower min_page_size."
         )
         raise config_error(msg)
     check_credentials(config)

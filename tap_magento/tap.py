@@ -36,6 +36,7 @@ from tap_magento.settings import (
     environment_config,
     read_config_file,
 )
+from tap_magento.stopping import Cancelled, Clock, Stop
 from tap_magento.store_directory import StoreDirectory
 from tap_magento.streams import REPLICATION_KEYS, STREAM_NAMES, STREAM_TYPES
 
@@ -68,7 +69,12 @@ class TapMagento(Tap):
         validate_config: bool = True,
         setup_mapper: bool = True,
         message_writer: GenericSingerWriter[Any, Any] | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        """``clock``: the run's time (tests replace it); real time by default."""
+        # What SIGTERM and SIGINT set during a sync (``invoke``); what cuts waits short.
+        self.stop = Stop()
+        self._clock = clock
         # The upper bound of updated_at for this run: what changes later is the next run's.
         self.started_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         # Settings are checked here, before the SDK's own validation, so that whatever is
@@ -279,10 +285,34 @@ class TapMagento(Tap):
                 catalog=read_json_file(catalog, "catalog") if catalog is not None else None,
                 parse_env_config=bool(config and config.parse_env),
             )
-            tap.skip_unavailable_streams()
-            tap.sync_all()
         except EXPLAINED_ERRORS as error:
             cls._fail(ctx, error)
+        try:
+            with tap.stop.on_signals():
+                tap.skip_unavailable_streams()
+                tap.sync_all_or_say_where_it_stopped()
+        except Cancelled as stopped:
+            cls.logger.error(
+                "Stopped by %s: no request was sent after it; the last STATE covers every "
+                "record emitted, and a run from it resumes there. Exit status %d.",
+                stopped.signal_name, stopped.exit_status,
+            )  # fmt: skip
+            ctx.exit(stopped.exit_status)
+        except EXPLAINED_ERRORS as error:
+            cls._fail(ctx, error)
+
+    def sync_all_or_say_where_it_stopped(self) -> None:
+        """``sync_all``; when it stops early, a STATE of everything emitted until then.
+
+        The SDK writes STATE every ``STATE_MSG_FREQUENCY`` records and at the end of each
+        stream; a run that stops in between (an error, a signal) would otherwise leave the
+        last records it emitted outside every STATE, and a resumed run would read them again.
+        """
+        try:
+            self.sync_all()
+        except (Cancelled, *EXPLAINED_ERRORS):
+            self.state_writer.write_state(self.state)
+            raise
 
     @classmethod
     def _fail(cls, ctx: click.Context, error: Exception, prefix: str = "") -> NoReturn:
@@ -301,7 +331,7 @@ class TapMagento(Tap):
 
     @cached_property
     def connection(self) -> MagentoConnection:
-        return MagentoConnection(self.config, self.logger)
+        return MagentoConnection(self.config, self.logger, self.stop, self._clock)
 
     @override
     def discover_streams(self) -> list[Stream]:

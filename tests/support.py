@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections import defaultdict
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
@@ -119,6 +120,28 @@ class SyncResult:
         return self.states[-1]
 
 
+class FakeClock:
+    """The run's time in a test: it passes only when the tap waits, and every wait returns at
+    once and is recorded. So retry schedules and pacing are checked by what the tap asked
+    for, never by when requests arrived (which a busy machine delays)."""
+
+    def __init__(self, *, frozen: bool = False) -> None:
+        """``frozen``: waits do not move it (as several threads waiting at the same time)."""
+        self._now = 0.0
+        self._frozen = frozen
+        self.waits: list[float] = []
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.waits.append(seconds)
+            if not self._frozen:
+                self._now += seconds
+
+
 def sync(
     config: dict[str, Any],
     state: dict[str, Any] | None = None,
@@ -126,10 +149,12 @@ def sync(
     *,
     catalog: dict[str, Any] | None = None,
     fails: bool = False,
+    clock: FakeClock | None = None,
 ) -> SyncResult:
     """Run the tap in this process (as ``tap-magento --config ... [--state ...]``).
 
     ``fails``: the run must stop with an error; what it wrote until then is returned.
+    ``clock``: the run's clock (a new ``FakeClock`` if not given): its waits take no time.
 
     ``TAP_MAGENTO_TEST_MAX_PARALLEL_REQUESTS`` sets ``max_parallel_requests`` where a test does
     not: ``.ci/run`` runs the paging, retry and resume tests once more with one reader.
@@ -138,7 +163,9 @@ def sync(
     if forced and "max_parallel_requests" not in config:
         config = {**config, "max_parallel_requests": int(forced)}
     # The SDK updates the state in place.
-    tap = TapMagento(config=config, state=copy.deepcopy(state), catalog=catalog)
+    tap = TapMagento(
+        config=config, state=copy.deepcopy(state), catalog=catalog, clock=clock or FakeClock()
+    )
     if streams is not None:
         for name, stream in tap.streams.items():
             stream.selected = name in streams

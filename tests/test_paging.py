@@ -97,7 +97,7 @@ def test_small_page_size_reads_everything_exactly_once(mode) -> None:
 
 
 def test_a_store_that_ignores_the_cursor_stops_the_pass_instead_of_looping() -> None:
-    pager = WindowPaginator(2, key_of(["id"]), cursor_of(["t", "id"]), 1, on_skip=print)
+    pager = WindowPaginator(lambda: 2, key_of(["id"]), cursor_of(["t", "id"]), 1, on_skip=print)
     pager.fresh_records(Page([{"id": 1, "t": "a"}, {"id": 2, "t": "a"}], None))
     pager.advance()
     assert pager.current == Cursor(("a", "2"), 1, 2)

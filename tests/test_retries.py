@@ -1,13 +1,11 @@
 """Each row of the retry policy (tap_magento/retry.py), against the sandbox over real HTTP.
 
-Waits run at a hundredth of the real schedule here (conftest.quick_retries); the schedule
-itself is checked against the real table at the end. A store's Retry-After is obeyed to the
-second even so, which the rate-limit test measures at the server.
+The tap runs on a ``FakeClock`` here: its waits take no time and are recorded, so a test
+checks how long the tap chose to wait, not when its requests arrived.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import random
 import urllib.parse
@@ -17,11 +15,13 @@ import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_magento import retry
-from tap_magento.errors import UnreadableRecords
-from tap_magento.retry import Cause, RetryPolicy, cause_of
+from tap_magento.connection import RequestPacer
+from tap_magento.errors import BadAnswer, PageCut, UnreadableRecords
+from tap_magento.retry import RULES, Cause, Retries, RetryPolicy, cause_of
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault
 from tests.support import (
+    FakeClock,
     admin_config,
     assert_each_stored_record_once,
     bearer_config,
@@ -41,18 +41,14 @@ def _arrivals(server, path: str) -> list[tuple[int, float]]:
 # --- 429 ------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_rate_limit_waits_exactly_as_long_as_retry_after_says(server) -> None:
-    server.faults.add(Fault(path="/V1/orders", status=429, headers={"Retry-After": "1"}))
-    result = sync(bearer_config(server, page_size=200), streams=ORDERS)
+def test_rate_limit_waits_at_least_as_long_as_retry_after_says(server) -> None:
+    server.faults.add(Fault(path="/V1/orders", status=429, headers={"Retry-After": "7"}))
+    clock = FakeClock()
+    result = sync(bearer_config(server, page_size=200), streams=ORDERS, clock=clock)
     assert_each_stored_record_once(server, "orders", result.records["orders"])
-    arrivals = _arrivals(server, "/rest/V1/orders")
-    first_status, refused_at = arrivals[0]
-    assert first_status == 429
-    # A parallel pass sends its first two requests together: the other one may arrive just
-    # after the refused one. Nothing is sent after it until the store's second is over.
-    retried_at = min(at for _, at in arrivals[1:] if at > refused_at + 0.1)
-    assert retried_at - refused_at >= 1.0  # the test schedule alone would wait ~0.02 s
+    assert _arrivals(server, "/rest/V1/orders")[0][0] == 429
+    # The backoff alone would wait 1 to 2 s; the store asked for 7.
+    assert 7.0 <= max(clock.waits) < 8.0
 
 
 def test_rate_limit_without_retry_after_backs_off_and_recovers(server, caplog) -> None:
@@ -89,11 +85,15 @@ def test_maintenance_window_is_waited_out(server) -> None:
 def test_maintenance_longer_than_max_wait_seconds_stops_with_advice(server) -> None:
     server.faults.add(Fault(path="/V1/", status=503, body=MAINTENANCE_PAGE,
                             content_type="text/html", times=None))  # fmt: skip
+    clock = FakeClock()
     with pytest.raises(FatalAPIError, match=r"Still unavailable \(503\) after \d+ tries") as error:
-        sync(bearer_config(server, max_wait_seconds=0.5), streams=ORDERS)
-    assert "raise max_wait_seconds (now 0.5)" in str(error.value)
-    # Test waits are 0.05, 0.1, 0.2, 0.4 s (jittered): a few tries fit in half a second.
-    assert 3 <= len(_arrivals(server, "/rest/V1/orders")) <= 12
+        sync(bearer_config(server, max_wait_seconds=30, max_parallel_requests=1),
+             streams=ORDERS, clock=clock)  # fmt: skip
+    assert "raise max_wait_seconds (now 30)" in str(error.value)
+    # Waits of 2.5-5, 5-10, 10-20 s (jittered): two to four fit in 30 s, never more.
+    assert 2 <= len(clock.waits) <= 4
+    assert sum(clock.waits) <= 30
+    assert len(_arrivals(server, "/rest/V1/orders")) == len(clock.waits) + 1
 
 
 # --- 502, 504, dropped connections, timeouts ----------------------------------------------
@@ -126,7 +126,7 @@ def test_gateway_and_network_failures_are_retried(server, fault) -> None:
 )
 def test_gateway_failure_that_never_ends_gives_up_after_eight_tries(server, fault, reason) -> None:
     server.faults.add(fault)
-    with pytest.raises(FatalAPIError, match=reason) as error:
+    with pytest.raises((FatalAPIError, PageCut), match=reason) as error:
         sync(bearer_config(server), streams=WEBSITES)
     assert len(_arrivals(server, "/rest/V1/store/websites")) == 8
     assert "8 t" in str(error.value)  # "8 tries" / "8 times"
@@ -194,13 +194,37 @@ def test_admin_role_without_the_resource_gets_one_relogin_then_names_it() -> Non
 
 
 def test_min_request_interval_spaces_requests_out(server) -> None:
-    result = sync(bearer_config(server, page_size=100, min_request_interval=0.2), streams=ORDERS)
+    clock = FakeClock()
+    config = bearer_config(server, page_size=100, min_request_interval=0.2)
+    result = sync(config, streams=ORDERS, clock=clock)
     assert_each_stored_record_once(server, "orders", result.records["orders"])
-    starts = [started for _, started in _arrivals(server, "/rest/V1/orders")]
-    assert len(starts) >= 7
-    # Unpaced, a page follows the last in a few tens of milliseconds. The tolerance is for
-    # loopback latency varying between two requests, which is microseconds.
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.19
+    sent = len(_arrivals(server, "/rest/V1/orders"))
+    assert sent >= 7
+    # Requests take no time on this clock: only the pacer's waits move it, and the last
+    # request cannot start before (requests - 1) intervals have passed.
+    assert clock.now() >= 0.2 * (sent - 1) - 1e-9
+
+
+def _starts(pacer: RequestPacer, clock: FakeClock, requests: int) -> list[float]:
+    starts = []
+    for _ in range(requests):
+        pacer.wait_turn()
+        starts.append(clock.now())
+    return starts
+
+
+def test_pacer_starts_requests_an_interval_apart() -> None:
+    clock = FakeClock()
+    assert _starts(RequestPacer(0.25, clock), clock, 4) == [0.0, 0.25, 0.5, 0.75]
+
+
+def test_pacer_holds_every_request_while_the_store_asked_to_wait() -> None:
+    clock = FakeClock(frozen=True)  # the waits of several workers at the same moment
+    pacer = RequestPacer(0, clock)
+    pacer.hold(30)
+    pacer.wait_turn()
+    pacer.wait_turn()
+    assert clock.waits == [30, 30]
 
 
 # --- the real schedule ----------------------------------------------------------------------
@@ -214,16 +238,16 @@ def _failure(status: int, headers: dict[str, str] | None = None) -> RetriableAPI
 
 
 def _waits(policy: RetryPolicy, failures: list[BaseException]) -> list[float]:
-    schedule = policy.waits()
-    schedule.send(None)
-    return [schedule.send(failure) for failure in failures]
+    schedule = policy.schedule()
+    return [schedule.after(failure)[1] for failure in failures]
 
 
 def test_failures_are_told_apart_by_cause() -> None:
     assert cause_of(_failure(429)) is Cause.RATE_LIMITED
     assert cause_of(_failure(503)) is Cause.MAINTENANCE
-    assert cause_of(_failure(502)) is Cause.NETWORK
-    assert cause_of(_failure(504)) is Cause.NETWORK
+    assert cause_of(_failure(502)) is Cause.NETWORK  # as validate_response raises it: PageCut
+    assert cause_of(PageCut("504", _failure(504).response)) is Cause.GATEWAY_CUT
+    assert cause_of(PageCut("no answer within request_timeout", None)) is Cause.GATEWAY_CUT
     assert cause_of(requests.exceptions.ConnectionError()) is Cause.NETWORK
     assert cause_of(requests.exceptions.ReadTimeout()) is Cause.NETWORK
     assert cause_of(requests.exceptions.SSLError()) is Cause.TLS
@@ -233,10 +257,7 @@ def test_failures_are_told_apart_by_cause() -> None:
 
 
 def test_network_waits_double_with_jitter_up_to_a_minute_then_give_up() -> None:
-    rules = dict(retry.RULES)  # the autouse fixture scaled the module's table
-    real = retry.Rule(first_wait=1, tries=8)
-    rules[Cause.NETWORK] = real
-    policy = RetryPolicy(300, rules, random.Random(3))
+    policy = RetryPolicy(300, RULES, random.Random(3))
     waits = _waits(policy, [_failure(502)] * 7)
     for failures, wait in enumerate(waits, start=1):
         ceiling = min(60.0, 2.0 ** (failures - 1))
@@ -247,28 +268,71 @@ def test_network_waits_double_with_jitter_up_to_a_minute_then_give_up() -> None:
 
 
 def test_rate_limit_obeys_retry_after_and_maintenance_polls_instead() -> None:
-    policy = RetryPolicy(300, {**retry.RULES, Cause.MAINTENANCE: retry.Rule(first_wait=5),
-                               Cause.RATE_LIMITED: retry.Rule(2, binding_retry_after=True)})  # fmt: skip
+    policy = RetryPolicy(300, RULES)
     assert _waits(policy, [_failure(429, {"Retry-After": "120"})]) == [120.0]
     # Maintenance pages say Retry-After: 3600 whatever the real downtime is: poll.
     (first,) = _waits(policy, [_failure(503, {"Retry-After": "3600"})])
     assert 2.5 <= first <= 5
-    date = "Wed, 21 Oct 2015 07:28:00 GMT"  # long past: retry now
-    assert _waits(policy, [_failure(429, {"Retry-After": date})]) == [0.0]
+    date = "Wed, 21 Oct 2015 07:28:00 GMT"  # long past: the backoff, not a tight loop
+    (waited,) = _waits(policy, [_failure(429, {"Retry-After": date})])
+    assert 1 <= waited <= 2
 
 
 def test_waiting_stops_at_max_wait_seconds() -> None:
-    rules = {**retry.RULES, Cause.MAINTENANCE: retry.Rule(first_wait=5)}
-    policy = RetryPolicy(100, rules, random.Random(11))
-    schedule = policy.waits()
-    schedule.send(None)
+    policy = RetryPolicy(100, RULES, random.Random(11))
+    schedule = policy.schedule()
     waits: list[float] = []
 
     def wait_out_maintenance() -> None:
         while True:
-            waits.append(schedule.send(_failure(503)))
+            waits.append(schedule.after(_failure(503))[1])
 
     with pytest.raises(FatalAPIError, match="Still unavailable"):
         wait_out_maintenance()
     # It stops when the next wait (at most 60 s) would take the total past 100 s.
     assert 100 - 60 < sum(waits) <= 100
+
+
+RETRY_AFTERS = ["0", "0.001", "120", "86400", "Wed, 21 Oct 2015 07:28:00 GMT",
+                "Fri, 01 Jan 2100 00:00:00 GMT", "soon", None]  # fmt: skip
+
+
+def _every_failure(cause: Cause, retry_after: str | None) -> BaseException:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    response = _failure({Cause.RATE_LIMITED: 429, Cause.MAINTENANCE: 503, Cause.SERVER_ERROR: 500,
+                         Cause.NONCE_REUSED: 401}.get(cause, 504), headers).response  # fmt: skip
+    return {
+        Cause.GATEWAY_CUT: PageCut("504 Gateway Time-out", response),
+        Cause.SERVER_ERROR: UnreadableRecords("500", response),
+        Cause.NETWORK: requests.exceptions.ConnectionError("Connection reset"),
+        Cause.TLS: requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] x (_ssl.c:1)"),
+        Cause.BAD_ANSWER: BadAnswer("200 OK: Input data was truncated", response),
+    }.get(cause, RetriableAPIError(str(cause), response))
+
+
+@pytest.mark.parametrize("retry_after", RETRY_AFTERS)
+@pytest.mark.parametrize("cause", list(Cause), ids=lambda cause: cause.name)
+def test_every_retry_schedule_ends_whatever_the_store_says(cause, retry_after) -> None:
+    failure = _every_failure(cause, retry_after)
+    assert cause_of(failure) is cause
+    rule = RULES[cause]
+    policy = RetryPolicy(300, RULES, random.Random(5))
+    schedule = policy.schedule()
+    waits: list[float] = []
+    with pytest.raises((FatalAPIError, UnreadableRecords)) as stopped:
+        for _ in range(1000):
+            waits.append(schedule.after(failure)[1])
+    assert len(waits) < 1000, "no end"
+    assert sum(waits) <= policy.total_allowed(rule)
+    # Each wait is capped; only a 429's Retry-After binds, within the total.
+    assert all(wait <= rule.max_wait or rule.binding_retry_after for wait in waits)
+    # A Retry-After of 0 or a date long past does not make a tight loop.
+    assert all(wait >= rule.first_wait / 2 for wait in waits)
+    assert str(stopped.value)
+
+
+def test_a_caller_that_can_do_better_gets_the_failure_back_at_once() -> None:
+    cut = PageCut("504 Gateway Time-out for GET /rest/V1/orders: an HTML page", None)
+    schedule = RetryPolicy(300).schedule(Retries({Cause.GATEWAY_CUT: 1}))
+    with pytest.raises(PageCut, match="504 Gateway Time-out.*Still cut by the gateway"):
+        schedule.after(cut)

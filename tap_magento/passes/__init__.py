@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Protocol
 from tap_magento.errors import PageSizeRefused
 from tap_magento.passes.chosen import ChosenRecordsPass
 from tap_magento.passes.parallel import ParallelPass
-from tap_magento.passes.reader import PassReader, ReadSettings, log_summary
+from tap_magento.passes.reader import PassReader, PassRun, ReadSettings, log_summary
+from tap_magento.passes.sizing import PageCeiling
 from tap_magento.passes.summary import PassSummary, Record
 from tap_magento.progress import Progress
 
 if TYPE_CHECKING:
     from tap_magento.connection import PageSizeLimit
     from tap_magento.passes.source import ListSource
+    from tap_magento.stopping import Clock, Stop
 
 __all__ = ["ChosenKeys", "Drained", "KeysOnly", "ReadSettings", "WholeList", "read"]
 
@@ -56,6 +58,21 @@ class KeysOnly:
 Reading = WholeList | ChosenKeys | KeysOnly
 
 
+class Store(Protocol):
+    """What the passes of a run share about the store (``connection.MagentoConnection``)."""
+
+    @property
+    def page_size(self) -> PageSizeLimit:
+        """The largest page the store accepts, once it has said."""
+        ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def stop(self) -> Stop: ...
+
+
 class Pass(Protocol):
     """One pass of any kind: its records once, then how it went."""
 
@@ -70,20 +87,22 @@ class Pass(Protocol):
 def read(
     source: ListSource,
     settings: ReadSettings,
-    limit: PageSizeLimit,
+    store: Store,
     reading: Reading = WholeList(),
 ) -> Generator[Record, None, PassSummary]:
     """Every record of one pass; returns its summary, after logging it.
 
     A store that refuses the page size before anything was read gets the pass again at the
-    size it names (``limit`` keeps it for every later pass of the run).
+    size it names (``store.page_size`` keeps it for every later pass of the run).
     """
     label = f"{source.label} keys" if isinstance(reading, KeysOnly) else source.label
     wanted = reading.page_size if isinstance(reading, KeysOnly) else settings.page_size
+    limit = store.page_size
+    run = PassRun(store.clock, store.stop, PageCeiling(settings.min_page_size))
     while True:
         progress = Progress(label, source.logger, timestamp_field=source.timestamp_field)
         sized = replace(settings, page_size=limit.at_most(wanted), largest_page=limit.store_maximum)
-        current = open_pass(source, sized, progress, reading)
+        current = open_pass(source, sized, progress, run, reading)
         try:
             yield from current.records()
         except PageSizeRefused as refusal:
@@ -97,22 +116,33 @@ def read(
             limit.lower_to(refusal.maximum)
             continue
         current.log_summary()
+        _log_cuts(label, source, run.ceiling, sized.page_size)
         return current.summary
 
 
 def open_pass(
-    source: ListSource, settings: ReadSettings, progress: Progress, reading: Reading
+    source: ListSource, settings: ReadSettings, progress: Progress, run: PassRun, reading: Reading
 ) -> Pass:
     """The one place that picks the pass that reads a list."""
     if isinstance(reading, ChosenKeys):
-        return ChosenRecordsPass(source, settings, progress, reading.keys, reading.search_field)
+        return ChosenRecordsPass(source, settings, progress, run, keys=reading.keys,
+                                 search_field=reading.search_field)  # fmt: skip
     if isinstance(reading, KeysOnly):
         return _Sequential(PassReader(source, replace(settings, pages_per_window=1), progress,
-                                      keys_only=True), source, progress)  # fmt: skip
+                                      run, keys_only=True), source, progress)  # fmt: skip
     keyset = settings.pages_per_window == 1
     if settings.workers > 1 and keyset and source.axis is not None:
-        return ParallelPass(source, source.axis, settings, progress)
-    return _Sequential(PassReader(source, settings, progress), source, progress)
+        return ParallelPass(source, source.axis, settings, progress, run)
+    return _Sequential(PassReader(source, settings, progress, run), source, progress)
+
+
+def _log_cuts(label: str, source: ListSource, ceiling: PageCeiling, page_size: int) -> None:
+    if ceiling.cuts:
+        source.logger.info(
+            "%s: the store's gateway cut %d pages; pages went down to %d and ended at %d. A "
+            "page_size of %d would avoid the cuts.",
+            label, ceiling.cuts, ceiling.smallest, ceiling.limit(page_size), ceiling.smallest,
+        )  # fmt: skip
 
 
 class _Sequential:

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tap_magento.choices import filter_value
-from tap_magento.passes.reader import PassReader, ReadSettings, log_summary
+from tap_magento.passes.reader import PassReader, PassRun, ReadSettings, log_summary
 from tap_magento.passes.summary import PassSummary, Record
 from tap_magento.search_criteria import Filter, all_of
 
@@ -27,12 +27,15 @@ class ChosenRecordsPass:
         source: ListSource,
         settings: ReadSettings,
         progress: Progress,
+        run: PassRun,
+        *,
         keys: Sequence[str],
         search_field: str,
     ) -> None:
         self._source = source
         self._settings = settings
         self._progress = progress
+        self._run = run
         self._keys = keys
         self._search_field = search_field
         self._found: set[str] = set()
@@ -42,7 +45,7 @@ class ChosenRecordsPass:
         key_field = self._source.record_key[0]
         for batch in batches(self._keys):
             reader = PassReader(
-                self._source, self._settings, self._progress,
+                self._source, self._settings, self._progress, self._run,
                 bounds=all_of(Filter(self._search_field, ",".join(batch), "in")),
             )  # fmt: skip
             for record in reader.records():

@@ -40,10 +40,11 @@ class Narrowing:
 
     def __init__(
         self,
-        full_size: int,
+        full_size: Callable[[], int],
         cursor_of: CursorOf | None,
         on_skip: Callable[[Skipped], None],
     ) -> None:
+        # The pass's page size now: smaller while the store's gateway cuts pages.
         self.full_size = full_size
         self._cursor_of = cursor_of
         self._on_skip = on_skip
@@ -57,7 +58,7 @@ class Narrowing:
 
     def active(self, cursor: Cursor) -> bool:
         """Is a request at ``cursor`` part of narrowing a page down?"""
-        return cursor.identify or 1 < cursor.size < self.full_size
+        return cursor.identify or 1 < cursor.size < self.full_size()
 
     def failed(self, cursor: Cursor, failure: str, last_read: Record | None) -> Cursor:
         """The request at ``cursor`` was unreadable: the cursor to ask next."""
@@ -92,7 +93,7 @@ class Narrowing:
         """The cursor just past a record the store named but could not render."""
         if self._cursor_of is None:
             return on_grid(cursor.after, cursor.offset + 1, 2)
-        return Cursor(self._cursor_of(identity), 1, min(2, self.full_size))
+        return Cursor(self._cursor_of(identity), 1, min(2, self.full_size()))
 
     def read(self, count: int, first: Record | None) -> None:
         """A page of ``count`` records was read; ``first``: its first new record, if any."""
@@ -103,7 +104,7 @@ class Narrowing:
 
     def next_size(self, size: int) -> int:
         """Pages stay small past a failure, then double back to full size."""
-        return size if self._suspects else min(2 * size, self.full_size)
+        return size if self._suspects else min(2 * size, self.full_size())
 
     def _close_gap(self, before: Record | None) -> None:
         if self._gap is not None:

@@ -62,7 +62,7 @@ class WindowPaginator:
 
     def __init__(
         self,
-        page_size: int,
+        page_size: Callable[[], int],
         key_of: KeyOf,
         cursor_of: CursorOf | None = None,
         pages_per_window: int | None = None,
@@ -73,7 +73,7 @@ class WindowPaginator:
     ) -> None:
         # What every request of the pass carries, whatever the position.
         self._stamp: dict[str, Any] = {"bounds": bounds, "keys_only": keys_only}
-        self.current = Cursor(size=page_size, **self._stamp)
+        self.current = Cursor(size=page_size(), **self._stamp)
         self.finished = False
         self.pages_per_window = pages_per_window if cursor_of is not None else None
         self._narrowing = Narrowing(page_size, cursor_of, self._report_skipped)
@@ -145,6 +145,12 @@ class WindowPaginator:
         """The request at the current cursor failed as unreadable: decide what to ask next."""
         moved = self._narrowing.failed(self.current, failure, self._last_record)
         self.current = replace(moved, **self._stamp)
+
+    def resize(self, size: int) -> None:
+        """The page at the current cursor was cut short by the store's gateway: the same
+        position, in a page of at most ``size``."""
+        cursor = self.current
+        self.current = replace(on_grid(cursor.after, cursor.offset, size), **self._stamp)
 
     def advance(self) -> None:
         """After :meth:`fresh_records`: the next page's cursor, or ``finished``."""

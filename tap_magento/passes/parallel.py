@@ -29,8 +29,7 @@ import bisect
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -38,13 +37,15 @@ from typing import TYPE_CHECKING, Any
 
 from tap_magento.errors import UnreadableRecords
 from tap_magento.passes.cursor import Cursor
-from tap_magento.passes.reader import PassReader, ReadSettings, log_summary
+from tap_magento.passes.reader import PassReader, PassRun, ReadSettings, log_summary
 from tap_magento.passes.summary import PassSummary, Record
+from tap_magento.stopping import POLL_SECONDS
 
 if TYPE_CHECKING:
     from tap_magento.passes.paging import Page
     from tap_magento.passes.source import ListSource, SliceAxis
     from tap_magento.progress import Progress
+    from tap_magento.stopping import Stop
 
 # The decoded records a parallel pass may hold: the pages in hand, and the records read
 # ahead of the one being emitted. A decoded record takes about five times its JSON: a full
@@ -145,12 +146,18 @@ class ParallelPass:
     reader, which narrows such pages down."""
 
     def __init__(
-        self, source: ListSource, axis: SliceAxis, settings: ReadSettings, progress: Progress
+        self,
+        source: ListSource,
+        axis: SliceAxis,
+        settings: ReadSettings,
+        progress: Progress,
+        run: PassRun,
     ) -> None:
         self._source = source
         self._axis = axis
         self._settings = settings
         self._progress = progress
+        self._run = run
         self.summary = PassSummary()
 
     def records(self) -> Iterator[Record]:
@@ -160,7 +167,7 @@ class ParallelPass:
             self._source.logger.info(
                 "%s: a record it cannot render: read by one reader", self._progress.label
             )
-            reader = PassReader(self._source, self._settings, self._progress)
+            reader = PassReader(self._source, self._settings, self._progress, self._run)
             yield from reader.records()
             self.summary = reader.summary
             return
@@ -185,8 +192,11 @@ class ParallelPass:
                 slices += 1
         finally:
             schedule.stop()
-            for worker in workers:
-                worker.join()
+            # A stopped run does not wait for answers its workers still wait for: they send
+            # nothing more, and end with the process.
+            if not self._run.stop.requested:
+                for worker in workers:
+                    worker.join()
         self.summary = replace(self.summary, stopped_because=f"the end of {slices} slices")
 
     def _schedule(self) -> _Schedule | None:
@@ -198,10 +208,9 @@ class ParallelPass:
             cursor = Cursor(size=1, from_end=from_end, bounds=source.bounds)
             return source.parse(source.fetch(cursor, progress, None))
 
-        with ThreadPoolExecutor(1, thread_name_prefix=progress.label) as other:
-            asked_last = other.submit(edge, True)
-            first = edge(False)
-            last = asked_last.result()
+        last_edge = _InThread(partial(edge, True), f"{progress.label} plan")
+        first = edge(False)
+        last = last_edge.result(self._run.stop)
         if not first.records:
             return None
         asked = int(settings.page_size * ASKED_PAGE)
@@ -219,13 +228,13 @@ class ParallelPass:
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
                          aim, workers, max_pages)  # fmt: skip
-        return _Schedule(plan, replace(settings, page_size=asked), budget, hands)
+        return _Schedule(plan, replace(settings, page_size=asked), budget, hands, self._run.stop)
 
     def _work(self, schedule: _Schedule) -> None:
         """A worker: slice after slice, each read into its slot a chunk at a time."""
         while (slot := schedule.start()) is not None:
             reader = PassReader(
-                self._source, schedule.settings, self._progress,
+                self._source, schedule.settings, self._progress, self._run,
                 bounds=self._axis.bounds(slot.piece.lower, slot.piece.upper),
                 holding=partial(schedule.holding, slot),
             )  # fmt: skip
@@ -268,8 +277,11 @@ class _Schedule:
     and how many records they hold. Workers wait for room (``_room``), the pass for records
     (``_ready``): each side wakes only the other."""
 
-    def __init__(self, plan: SlicePlan, settings: ReadSettings, budget: int, hands: int) -> None:
+    def __init__(
+        self, plan: SlicePlan, settings: ReadSettings, budget: int, hands: int, stop: Stop
+    ) -> None:
         self._plan = plan
+        self._run_stop = stop
         self.settings = settings  # how the slices' readers read: their pages a little bigger
         self._budget = budget
         self._hands = hands
@@ -303,7 +315,7 @@ class _Schedule:
         is the one being emitted (the pass waits for it)."""
         with self._room:
             while not self._stopped and self._hands <= 0 and slot is not self._head:
-                self._room.wait()
+                self._wait(self._room)
             self._hands -= 1
         try:
             yield
@@ -321,7 +333,7 @@ class _Schedule:
                 and self._buffered >= self._budget
                 and not (slot is self._head and not slot.chunks)
             ):
-                self._room.wait()
+                self._wait(self._room)
             if self._stopped:
                 return False
             slot.chunks.append(chunk)
@@ -343,14 +355,14 @@ class _Schedule:
         """The next slice to emit, once cut; None when every slice has been emitted."""
         with self._ready:
             while not self._slots and not self._all_cut:
-                self._ready.wait()
+                self._wait(self._ready)
             return self._head
 
     def take(self, slot: _Slot) -> list[Record] | None:
         """The head slice's next chunk; None when it has no more (it is then let go)."""
         with self._ready:
             while not slot.chunks and not slot.done:
-                self._ready.wait()
+                self._wait(self._ready)
             if slot.chunks:
                 chunk = slot.chunks.popleft()
                 before = self._buffered
@@ -374,6 +386,38 @@ class _Schedule:
     @property
     def _head(self) -> _Slot | None:
         return self._slots[0] if self._slots else None
+
+    def _wait(self, condition: threading.Condition) -> None:
+        """Wait to be woken, or for the run to be told to stop (``Cancelled``)."""
+        condition.wait(POLL_SECONDS)
+        self._run_stop.check()
+
+
+class _InThread:
+    """A call run on a thread of its own, whose result a stopped run does not wait for."""
+
+    def __init__(self, call: Callable[[], Page], name: str) -> None:
+        self._call = call
+        self._done = threading.Event()
+        self._page: Page | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name=name, daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._page = self._call()
+        except BaseException as error:  # raised in the thread that asks for the result
+            self._error = error
+        finally:
+            self._done.set()
+
+    def result(self, stop: Stop) -> Page:
+        while not self._done.wait(POLL_SECONDS):
+            stop.check()
+        if self._error is not None:
+            raise self._error
+        assert self._page is not None
+        return self._page
 
 
 def decoded_size(value: Any) -> int:

@@ -15,14 +15,23 @@ from typing import TYPE_CHECKING
 
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.errors import UnreadableRecords
+from tap_magento.errors import PageCut, UnreadableRecords
 from tap_magento.passes.paging import WindowPaginator, cursor_of, key_of
+from tap_magento.passes.sizing import PageCeiling
+from tap_magento.retry import Cause, Retries
 
 if TYPE_CHECKING:
+    from tap_magento.passes.cursor import Cursor
     from tap_magento.passes.source import ListSource
     from tap_magento.passes.summary import PassSummary, Record, Skipped
     from tap_magento.progress import Progress
     from tap_magento.search_criteria import FilterGroup
+    from tap_magento.stopping import Clock, Stop
+
+# While narrowing a page down, a failing page is only halved again: retrying would not help.
+NARROWING = Retries({Cause.SERVER_ERROR: 1, Cause.GATEWAY_CUT: 1})
+# A page the gateway cut is asked for smaller, not again at its size.
+SHRINKING = Retries({Cause.GATEWAY_CUT: 1})
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,17 @@ class ReadSettings:
     workers: int = 1
     # The largest page the store accepts, when it has said (``connection.PageSizeLimit``).
     largest_page: int | None = None
+    # The smallest page a page the store's gateway cut is asked for again at (``sizing``).
+    min_page_size: int = 10
+
+
+@dataclass(frozen=True)
+class PassRun:
+    """What the readers of one pass share: the run's clock and stop, the pass's page ceiling."""
+
+    clock: Clock
+    stop: Stop
+    ceiling: PageCeiling
 
 
 class PassReader:
@@ -47,6 +67,7 @@ class PassReader:
         source: ListSource,
         settings: ReadSettings,
         progress: Progress,
+        run: PassRun,
         *,
         bounds: tuple[FilterGroup, ...] = (),
         keys_only: bool = False,
@@ -58,10 +79,12 @@ class PassReader:
         self._holding = holding
         self._settings = settings
         self._progress = progress
+        self._run = run
         # The key pass is sorted by the key alone, whatever the list's cursor.
         cursor_fields = source.record_key if keys_only else source.cursor_fields
+        wanted = settings.page_size
         self._paginator = WindowPaginator(
-            settings.page_size,
+            lambda: run.ceiling.limit(wanted),
             key_of(source.record_key),
             cursor_of(cursor_fields) if cursor_fields else None,
             settings.pages_per_window,
@@ -76,24 +99,42 @@ class PassReader:
 
     def records(self) -> Iterator[Record]:
         """Every record of the list once, in the order the store sorted them."""
-        paginator = self._paginator
+        paginator, ceiling, clock = self._paginator, self._run.ceiling, self._run.clock
         while not paginator.finished:
-            # While narrowing, a failing page is only halved again: retrying it would not help.
-            tries = 1 if paginator.narrowing else None
+            cursor = paginator.current
+            shrinks = not paginator.narrowing and ceiling.can_shrink(cursor.size)
+            retries = SHRINKING if shrinks else NARROWING if paginator.narrowing else None
+            started = clock.now()
             try:
-                response = self._source.fetch(paginator.current, self._progress, tries)
+                content = self._source.fetch(cursor, self._progress, retries)
+            except PageCut as cut:
+                if shrinks:
+                    self._cut(cursor, clock.now() - started)
+                else:  # as small as pages get: narrowed down like an unreadable page
+                    paginator.unreadable(str(cut))
+                continue
             except UnreadableRecords as failure:
                 paginator.unreadable(str(failure))
                 continue
+            ceiling.answered(cursor.size, clock.now() - started, self._settings.page_size)
             with self._holding():
-                fresh = paginator.fresh_records(self._source.parse(response))
+                fresh = paginator.fresh_records(self._source.parse(content))
                 # Gone once decoded: a page of full orders is a few MB of JSON.
-                del response
+                del content
                 for record in fresh:
                     self._progress.emitted(record)
                 yield from fresh
                 del fresh
             paginator.advance()
+
+    def _cut(self, cursor: Cursor, seconds: float) -> None:
+        cut = self._run.ceiling.cut(cursor.size, seconds)
+        self._paginator.resize(cut.size)
+        source = self._source
+        message = "%s: the store's gateway cut a page of %d after %.0f s; reading pages of %d"
+        args = (source.label, cursor.size, seconds, cut.size)
+        if not source.warn_once("gateway cut", message, *args):
+            source.logger.info(message, *args)
 
     def _skipped(self, skipped: Skipped) -> None:
         source = self._source

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tap_magento.passes.summary import Record, Skipped
 from tap_magento.search_criteria import Filter, FilterGroup, all_of
 from tap_magento.timestamps import parse_setting, to_magento
 
 if TYPE_CHECKING:
-    import requests
     from singer_sdk.helpers.types import Context
 
     from tap_magento.passes.cursor import Cursor
     from tap_magento.passes.paging import Page
     from tap_magento.progress import Progress
+    from tap_magento.retry import Retries
 
 
 class ListSource(Protocol):
@@ -60,12 +61,16 @@ class ListSource(Protocol):
         """What a pass is cut into slices on; None: one reader reads it."""
         ...
 
-    def fetch(self, cursor: Cursor, progress: Progress, tries: int | None) -> requests.Response:
-        """The page at ``cursor``: paced, retried by cause (``tries`` 500s at most, when
-        given), validated."""
+    def fetch(self, cursor: Cursor, progress: Progress, retries: Retries | None) -> bytes:
+        """The JSON of the page at ``cursor``: paced, retried by cause (``retries``: fewer
+        tries for some causes), validated."""
         ...
 
-    def parse(self, response: requests.Response) -> Page: ...
+    def parse(self, content: bytes) -> Page: ...
+
+    def warn_once(self, topic: Hashable, message: str, *args: Any) -> bool:
+        """A WARNING the first time the stream meets ``topic`` in the run; False after."""
+        ...
 
     def describe(self, skipped: Skipped) -> str:
         """A skipped record, named for the log: ``entity_id 7 (updated_at ...)``."""
