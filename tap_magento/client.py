@@ -238,24 +238,21 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         """The answer's JSON text, checked whole (a twentieth of decoding it, and nothing
         decoded is kept): PHP's messages before it are left out, with a warning."""
         content = response.content
-        try:
-            msgspec.json.decode(content, type=msgspec.Raw)
+        problem = _json_problem(content)
+        if problem is None:
             return content
-        except msgspec.DecodeError:
-            printed, rest = split_php_output(content)
-            if printed and rest[:1] in (b"{", b"["):
-                self.warn_once("php output", "%s", php_notice_warning(self.name, printed[0]))
-                try:
-                    msgspec.json.decode(rest, type=msgspec.Raw)
-                    return rest
-                except msgspec.DecodeError as still_broken:
-                    broken = still_broken
-            if printed:
-                raise FatalAPIError(php_output_message(response, printed, rest)) from None
-            if content.lstrip()[:1] in (b"{", b"[", b""):
-                where = f"{response.status_code} {response.reason} for {request_line(response)}"
-                raise BadAnswer(f"{where}: {broken}", response) from None
-            raise FatalAPIError(not_json_message(response, self.connection.user_agent)) from None
+        printed, rest = split_php_output(content)
+        if printed and rest[:1] in {b"{", b"["}:
+            self.warn_once("php output", "%s", php_notice_warning(self.name, printed[0]))
+            content, problem = rest, _json_problem(rest)
+            if problem is None:
+                return content
+        elif printed:
+            raise FatalAPIError(php_output_message(response, printed, rest))
+        if content.lstrip()[:1] not in {b"{", b"[", b""}:
+            raise FatalAPIError(not_json_message(response, self.connection.user_agent))
+        where = f"{response.status_code} {response.reason} for {request_line(response)}"
+        raise BadAnswer(f"{where}: {problem}", response)
 
     def decode(self, content: bytes) -> Any:
         """An answer's JSON text (``fetch``), decoded."""
@@ -297,6 +294,15 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
             self._warned.add(topic)
         self.logger.warning(message, *args)
         return True
+
+
+def _json_problem(content: bytes) -> str | None:
+    """What is wrong with a JSON text, or None."""
+    try:
+        msgspec.json.decode(content, type=msgspec.Raw)
+    except msgspec.DecodeError as broken:
+        return str(broken)
+    return None
 
 
 def without_sdk_error_line(record: logging.LogRecord) -> bool:

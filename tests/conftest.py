@@ -13,6 +13,7 @@ from tap_magento.passes import parallel
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import make_server
 
+
 @pytest.fixture(autouse=True)
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """Passes read in parallel (the default) cut into slices of two pages at most, so that the

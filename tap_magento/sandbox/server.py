@@ -38,6 +38,24 @@ MAX_CACHED_SORTS = 16
 IMS_TOKEN_PATH = "/ims/token/v3"
 OUT_OF_MEMORY = "Allowed memory size of 805306368 bytes exhausted (tried to allocate 20480 bytes)"
 MAINTENANCE_PAGE = "<html><body><h1>Service Temporarily Unavailable</h1></body></html>"
+# What Fastly (Adobe Commerce Cloud) answers when the store has not begun its answer within the
+# backend's first byte timeout; and nginx, when its proxy_read_timeout ran out.
+FASTLY_TIMEOUT_PAGE = (
+    "<!DOCTYPE html><html><head><title>503 first byte timeout</title></head><body>"
+    "<h1>Error 503 first byte timeout</h1><p>first byte timeout</p><h3>Guru Mediation:</h3>"
+    "<p>Details: cache-fra-etou8220151-FRA 1764321600 1234567890</p><hr>"
+    "<p>Varnish cache server</p></body></html>"
+)
+NGINX_TIMEOUT_PAGE = (
+    "<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway "
+    "Time-out</h1></center><hr><center>nginx</center></body></html>"
+)
+# PHP's output with display_errors on, before whatever the store answers (docs/magento-rest.md).
+PHP_DEPRECATION = (
+    "<br />\n<b>Deprecated</b>:  Creation of dynamic property Vendor\\Module\\Model\\Foo::$bar "
+    "is deprecated in <b>/var/www/html/app/code/Vendor/Module/Model/Foo.php</b> on line "
+    "<b>41</b><br />\n"
+)
 
 # Search endpoints: route -> collection.
 SEARCH_ROUTES = {
@@ -140,6 +158,31 @@ class HttpError(Exception):
         self.message = message
         self.parameters = parameters
         self.raw = raw  # a body that is not Magento's {"message": ...} (IMS errors)
+
+
+class GatewayGaveUp(Exception):
+    """A gateway in front of the store answered instead of it (``Gateway``)."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        super().__init__(gateway.status)
+        self.gateway = gateway
+
+
+@dataclass
+class Gateway:
+    """A CDN or proxy in front of the store that gives up on slow pages.
+
+    A page of more than ``max_rows`` records takes the store longer than the gateway's timeout
+    (the time a page takes grows with its records: docs/magento-rest.md, "Gateways that cut
+    slow pages"), so the gateway answers ``status`` with its own HTML page instead, after
+    ``delay`` real seconds. ``cuts`` counts them.
+    """
+
+    max_rows: int
+    status: int = 503
+    page: str = FASTLY_TIMEOUT_PAGE
+    delay: float = 0.0
+    cuts: int = 0
 
 
 @dataclass
@@ -249,6 +292,10 @@ class SandboxServer:
         # Called with each request's path and parameters before it is answered: tests change
         # the store between a sync's requests with these.
         self.hooks: list[Callable[[str, dict[str, str]], None]] = []
+        # A CDN or proxy that cuts slow pages (None: the store answers directly).
+        self.gateway: Gateway | None = None
+        # What PHP prints before every answer when display_errors is on ("": nothing).
+        self.php_output = ""
         # A database keeps its indexes sorted: keep each sort order's sorted rows until the
         # collection changes, instead of sorting the table again for every request.
         self._sorted: OrderedDict[tuple[Any, ...], SortedRows] = OrderedDict()
@@ -397,6 +444,10 @@ class SandboxServer:
             ordered = self._sorted_rows(stream, collection, query, view)
             selected = Selection(ordered, query.groups, descending)
             page, total = page_of(selected, query, self.behaviour)
+            gateway = self.gateway
+            if gateway is not None and len(page) > gateway.max_rows:
+                gateway.cuts += 1
+                raise GatewayGaveUp(gateway)
             for row in page:
                 broken = collection.unreadable.get(collection.key(row))
                 if broken is not None and not (named_only and broken.nameable):
@@ -514,6 +565,10 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             try:
                 result = server.answer(self.command, url, dict(self.headers.items()), body)
                 status, payload = 200, json.dumps(result).encode()
+            except GatewayGaveUp as cut:
+                time.sleep(cut.gateway.delay)
+                self._send(cut.gateway.status, cut.gateway.page.encode(), "text/html", {})
+                return
             except HttpError as exc:
                 status = exc.status
                 payload = (
@@ -524,6 +579,7 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             except Exception as exc:  # a bug of the sandbox: answered as Magento answers one
                 server.internal_errors.append(f"{self.command} {self.path}: {exc!r}")
                 status, payload = 500, Fault().body_bytes()
+            payload = server.php_output.encode() + payload
             self._send(status, payload, "application/json; charset=utf-8", {})
 
         def _send(
