@@ -7,6 +7,7 @@ with a ``Gateway`` in front of it where a test says.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any
 
@@ -137,7 +138,7 @@ def test_a_growth_the_gateway_cuts_again_waits_longer_before_the_next(
     sizes = [_size(r) for r in _pages(fresh)]
     growths = [i for i, size in enumerate(sizes) if size == 200 and i > 0]
     # Each growth was cut: quick pages between them double (4, 8, 16 ...).
-    runs = [b - a - 1 for a, b in zip(growths, growths[1:], strict=False)]
+    runs = [b - a - 1 for a, b in itertools.pairwise(growths)]
     assert runs == sorted(runs) and runs[0] >= 4
     assert len(growths) <= 4  # 1,500 orders in pages of 100: not a cut every few pages
 
@@ -187,7 +188,7 @@ def test_a_store_whose_gateway_cuts_everything_stops_in_one_clear_line(
     fresh: SandboxServer,
 ) -> None:
     fresh.gateway = Gateway(max_rows=0)
-    with pytest.raises((FatalAPIError, PageCut), match="could not be read|Still cut"):
+    with pytest.raises((FatalAPIError, PageCut), match=r"could not be read|Still cut"):
         sync(bearer_config(fresh, max_parallel_requests=1), streams=ORDERS)
 
 
