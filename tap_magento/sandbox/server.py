@@ -6,6 +6,7 @@ import json
 import random
 import re
 import ssl
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -299,7 +300,7 @@ class SandboxServer:
         # A database keeps its indexes sorted: keep each sort order's sorted rows until the
         # collection changes, instead of sorting the table again for every request.
         self._sorted: OrderedDict[tuple[Any, ...], SortedRows] = OrderedDict()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd = _QuietServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self.scheme = "http"
         if tls is not None:
@@ -520,6 +521,15 @@ class SandboxServer:
         echo = {"qty": threshold, "page_size": query.page_size,
                 "current_page": query.current_page}  # fmt: skip
         return self._page("stock_items", query, view, echo, named_only="fields" in params)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up before its answer (a stopped run) is not the sandbox's error."""
+
+    @override
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _error_body(message: str, parameters: Any) -> bytes:
