@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from contextlib import redirect_stdout
 from typing import Any
 
+import pytest
 from singer_sdk import Stream, Tap
 from singer_sdk.singerlib import RecordMessage
 
+from tap_magento.client import without_sdk_error_line
 from tap_magento.sdk_internals import LeanRecordMessages
 
 SCHEMA = {
@@ -100,3 +102,23 @@ def test_lean_record_messages_match_the_sdks_when_nothing_is_deselected() -> Non
     with lean.table_version(7):
         assert next(lean._generate_record_messages(dict(RECORDS[0]))).version == 7
     assert next(lean._generate_record_messages(dict(RECORDS[0]))).version is None
+
+
+def test_the_sdk_logs_a_failed_stream_in_a_line_the_tap_drops(caplog: Any) -> None:
+    # client.without_sdk_error_line drops this line, so that a failed run prints only the
+    # tap's own one-line error: the SDK must still word it so.
+    class Failing(_Things):
+        def get_records(self, context: Any) -> Iterable[dict[str, Any]]:
+            msg = "the store went away"
+            raise RuntimeError(msg)
+
+    class FailingTap(_Tap):
+        def discover_streams(self) -> list[Stream]:
+            return [Failing(self)]
+
+    tap = FailingTap()
+    with caplog.at_level("ERROR"), pytest.raises(RuntimeError):
+        _messages(tap, tap.sync_all)
+    lines = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.getMessage() for r in lines] == ["An unhandled error occurred while syncing 'things'"]
+    assert not without_sdk_error_line(lines[0])
