@@ -70,6 +70,44 @@ STREAM_COMPONENTS: dict[str, str] = {
     "customer_address_attributes": "customer-data-attribute-metadata-interface",
 }
 
+# Child streams: one row per element of a list inside a parent's records (tap_magento/streams.py
+# says where); None: the elements are not objects (configurable_product_links: product ids).
+CHILD_COMPONENTS: dict[str, str | None] = {
+    "order_addresses": "sales-data-order-address-interface",
+    "order_status_history": "sales-data-order-status-history-interface",
+    "order_payments": "sales-data-order-payment-interface",
+    "invoice_items": "sales-data-invoice-item-interface",
+    "invoice_comments": "sales-data-invoice-comment-interface",
+    "shipment_items": "sales-data-shipment-item-interface",
+    "shipment_tracks": "sales-data-shipment-track-interface",
+    "shipment_comments": "sales-data-shipment-comment-interface",
+    "credit_memo_items": "sales-data-creditmemo-item-interface",
+    "credit_memo_comments": "sales-data-creditmemo-comment-interface",
+    "customer_addresses": "customer-data-address-interface",
+    "cart_items": "quote-data-cart-item-interface",
+    "product_media_gallery": "catalog-data-product-attribute-media-gallery-entry-interface",
+    "product_tier_prices": "catalog-data-product-tier-price-interface",
+    "product_category_links": "catalog-data-category-link-interface",
+    "product_links": "catalog-data-product-link-interface",
+    "product_options": "catalog-data-product-custom-option-interface",
+    "configurable_product_options": "configurable-product-data-option-interface",
+    "configurable_product_links": None,
+    "bundle_product_options": "bundle-data-option-interface",
+}
+PARENT_UPDATED_AT = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "description": "The parent record's replication key value (updated_at) when this row was "
+    "read from it (added by the tap): the rows of a parent's latest version share it.",
+}
+PRODUCT_PARENT = {
+    "product_id": {"type": ["integer", "null"],
+                   "description": "The product's id (added by the tap)."},
+    "store_code": {"type": "string", "description": "Store view code of the product record "
+                   "this row was read from (added by the tap; part of the primary key)."},
+    "sku": {"type": ["string", "null"], "description": "The product's SKU (added by the tap)."},
+}  # fmt: skip
+
 # Properties the tap itself adds to a stream's records.
 TAP_PROPERTIES: dict[str, dict[str, Any]] = {
     "products": {
@@ -93,6 +131,26 @@ TAP_PROPERTIES: dict[str, dict[str, Any]] = {
             "part of the primary key).",
         },
     },
+    **{child: {"parent_updated_at": PARENT_UPDATED_AT} for child in CHILD_COMPONENTS},
+    **{
+        child: {**PRODUCT_PARENT, "parent_updated_at": PARENT_UPDATED_AT}
+        for child in CHILD_COMPONENTS
+        if child.startswith(("product_", "configurable_", "bundle_"))
+    },
+}
+TAP_PROPERTIES["product_tier_prices"]["website_id"] = {
+    "type": "integer",
+    "description": "The tier price's website (extension_attributes.website_id; 0, all "
+    "websites, when absent; added by the tap, part of the primary key).",
+}
+TAP_PROPERTIES["product_options"]["option_sku"] = {
+    "type": ["string", "null"],
+    "description": "The option's own SKU suffix (the store's ``sku`` of the option; ``sku`` "
+    "here is the product's).",
+}
+TAP_PROPERTIES["configurable_product_links"]["child_product_id"] = {
+    "type": "integer",
+    "description": "The id of a simple product this configurable product is made of.",
 }
 
 # Magento timestamps that do not end in _at (CMS pages and blocks, returns).
@@ -162,8 +220,13 @@ def generate(openapi_path: Path) -> dict[str, str]:
     openapi = json.loads(read_openapi(openapi_path))
     converter = Converter(openapi["components"]["schemas"])
     files = {}
-    for stream, component in STREAM_COMPONENTS.items():
-        schema = converter.record_schema(component)
+    components: dict[str, str | None] = {**STREAM_COMPONENTS, **CHILD_COMPONENTS}
+    for stream, component in components.items():
+        if component is None:
+            schema: dict[str, Any] = {"type": "object", "properties": {}}
+        else:
+            schema = converter.record_schema(component)
+        # Product child rows' sku is the product's (a custom option's own is option_sku).
         schema["properties"].update(TAP_PROPERTIES.get(stream, {}))
         files[f"{stream}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return files

@@ -60,19 +60,25 @@ def setting(name: str, spec: dict[str, Any], required: set[str]) -> dict[str, An
 
 
 def streams() -> list[dict[str, Any]]:
+    from tap_magento.children import ChildStream
     from tap_magento.tap import TapMagento
 
     tap = TapMagento(config={"store_url": "https://shop.example.com"}, validate_config=False)
-    return [
-        {
-            "name": stream.name,
-            "endpoint": f"GET {stream.path}",
+    described = []
+    for stream in tap.streams.values():
+        entry: dict[str, Any] = {"name": stream.name}
+        if isinstance(stream, ChildStream):
+            lists = ", ".join(".".join(path) for path in stream.lists)
+            entry |= {"parent": stream.parent_name, "rows_from": lists}
+        else:
+            entry["endpoint"] = f"GET {stream.path}"
+        entry |= {
             "primary_keys": list(stream.primary_keys or []),
             "replication_method": stream.replication_method,
             "replication_key": stream.replication_key,
         }
-        for stream in tap.streams.values()
-    ]
+        described.append(entry)
+    return described
 
 
 def describe() -> dict[str, Any]:

@@ -25,6 +25,7 @@ from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
 from tap_magento import passes
+from tap_magento.children import ChildStream, announce_children, emit_children
 from tap_magento.choices import chosen_filters, chosen_ids
 from tap_magento.client import MagentoStream
 from tap_magento.custom_attributes import LIST_FIELD, OBJECT_FIELD
@@ -34,6 +35,7 @@ from tap_magento.passes.paging import Page
 from tap_magento.passes.source import SliceAxis, pass_label
 from tap_magento.passes.summary import PassSummary, Record, Skipped
 from tap_magento.progress import Progress
+from tap_magento.sdk_internals import keep_state
 from tap_magento.search_criteria import (
     Direction,
     Filter,
@@ -151,7 +153,20 @@ class PagedStream(MagentoStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        announce_children(self)
         yield from self.read(self.list_source(context), self.reading)
+
+    @override
+    def generate_child_contexts(
+        self, record: dict[str, Any], context: Context | None
+    ) -> Iterable[Context | None]:
+        """No context for the SDK to sync children with: each selected child writes its rows
+        from this record here (``children``)."""
+        if self.child_streams:
+            if not self.selected:  # read for its children only: its bookmark still moves
+                keep_state(self, record, context)
+            emit_children(self, record, context)
+        return ()
 
     def read(
         self, source: StreamList, reading: passes.Reading
@@ -192,8 +207,20 @@ class PagedStream(MagentoStream):
             and name not in self.context_keys
             and not name.startswith("_sdc_")  # the tap's own, not the store's
         )
-        wanted = dict.fromkeys((*self.record_key, *self.cursor_fields, *selected))
+        wanted = dict.fromkeys((*self.record_key, *self.cursor_fields, *selected,
+                                *self.children_need))  # fmt: skip
         return f"items[{','.join(wanted)}],total_count"
+
+    @property
+    def children_need(self) -> tuple[str, ...]:
+        """The fields of this stream's records its selected children are read from."""
+        needed: dict[str, None] = {}
+        for child in self.child_streams:
+            if isinstance(child, ChildStream) and child.selected:
+                needed.update(
+                    dict.fromkeys(sorted(child.list_fields | set(child.from_parent.values())))
+                )
+        return tuple(name for name in needed if name not in self.context_keys)
 
     def parse_page(self, content: bytes) -> Page:
         body = self.decode(content)

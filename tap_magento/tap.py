@@ -19,6 +19,7 @@ from singer_sdk.tap_base import CliTestOptionValue
 from typing_extensions import override
 
 from tap_magento.availability import Verdict, check_access, nothing_readable, verdict
+from tap_magento.children import ChildStream
 from tap_magento.choices import check_choices, check_deletion_streams
 from tap_magento.client import MagentoStream
 from tap_magento.connection import SANDBOX, MagentoConnection
@@ -125,7 +126,8 @@ class TapMagento(Tap):
 
     def check_connection(self) -> bool:
         """Reach the store, log in, and log which streams the credentials may read."""
-        streams = [s for s in self.streams.values() if isinstance(s, MagentoStream)]
+        streams = [s for s in self.streams.values()
+                   if isinstance(s, MagentoStream) and not isinstance(s, ChildStream)]  # fmt: skip
         try:
             found = verdict(check_access(streams))
         except EXPLAINED_ERRORS as error:
@@ -141,14 +143,21 @@ class TapMagento(Tap):
         One WARNING each, naming the module or ACL resource; when none is left, the run's one
         error line. The command line calls this before ``sync_all``.
         """
-        selected = [s for s in self.streams.values() if isinstance(s, MagentoStream) and s.selected]
-        found = check_access(selected)
+        read = [
+            s for s in self.streams.values()
+            if isinstance(s, MagentoStream) and not isinstance(s, ChildStream)
+            and (s.selected or s.has_selected_descendents)
+        ]  # fmt: skip
+        found = check_access(read)
         unreadable = [access for access in found if not access.readable]
         if unreadable and len(unreadable) == len(found):
             raise FatalAPIError(nothing_readable(unreadable))
         for access in unreadable:
-            self.logger.warning("%s: skipped: %s", access.stream, access.missing)
-            self.streams[access.stream].selected = False
+            stream = self.streams[access.stream]
+            for skipped in (stream, *stream.child_streams):  # a child is read from its parent
+                if skipped.selected or skipped is stream:
+                    self.logger.warning("%s: skipped: %s", skipped.name, access.missing)
+                skipped.selected = False
 
     @cached_property
     def store_directory(self) -> StoreDirectory:

@@ -68,6 +68,34 @@ STREAMS: dict[str, tuple[list[str], str | None]] = {
     "customer_attributes": (["attribute_code"], None),
     "customer_address_attributes": (["attribute_code"], None),
 }
+# The child streams: rows of lists inside a parent's records; their keys and their parent.
+CHILD_STREAMS: dict[str, tuple[list[str], str]] = {
+    "order_addresses": (["entity_id"], "orders"),
+    "order_status_history": (["entity_id"], "orders"),
+    "order_payments": (["entity_id"], "orders"),
+    "invoice_items": (["entity_id"], "invoices"),
+    "invoice_comments": (["entity_id"], "invoices"),
+    "shipment_items": (["entity_id"], "shipments"),
+    "shipment_tracks": (["entity_id"], "shipments"),
+    "shipment_comments": (["entity_id"], "shipments"),
+    "credit_memo_items": (["entity_id"], "credit_memos"),
+    "credit_memo_comments": (["entity_id"], "credit_memos"),
+    "customer_addresses": (["id"], "customers"),
+    "cart_items": (["item_id"], "carts"),
+    "product_media_gallery": (["product_id", "store_code", "id"], "products"),
+    "product_tier_prices": (
+        ["product_id", "store_code", "website_id", "customer_group_id", "qty"],
+        "products",
+    ),
+    "product_category_links": (["product_id", "store_code", "category_id"], "products"),
+    "product_links": (["product_id", "store_code", "link_type", "linked_product_sku"], "products"),
+    "product_options": (["product_id", "store_code", "option_id"], "products"),
+    "configurable_product_options": (["product_id", "store_code", "id"], "products"),
+    "configurable_product_links": (["product_id", "store_code", "child_product_id"], "products"),
+    "bundle_product_options": (["product_id", "store_code", "option_id"], "products"),
+}
+# Every stream as --discover lists it: (primary key, replication key).
+ALL_STREAMS = {**STREAMS, **{name: (key, None) for name, (key, _) in CHILD_STREAMS.items()}}
 INCREMENTAL = frozenset(name for name, (_, replication_key) in STREAMS.items() if replication_key)
 # The key of a record as the store sends it (products get their store_code from the tap).
 STORE_KEYS = {

@@ -215,12 +215,13 @@ class _Generator:
         products = add("products", lambda r: r["id"], render_extra=_product_scope, aliases=EAV)
         for pid in range(1, size.products + 1):
             products.add(self._product(pid))
-        customers = add("customers", lambda r: r["id"], aliases=EAV)
+        customers = add("customers", lambda r: r["id"], aliases=EAV,
+                        render_extra=_customer_addresses)  # fmt: skip
         for cid in range(1, size.customers + 1):
             customers.add(self._customer(cid))
-        orders = add("orders", lambda r: r["entity_id"], render_extra=_order_items)
-        invoices = add("invoices", lambda r: r["entity_id"])
-        credit_memos = add("credit_memos", lambda r: r["entity_id"])
+        orders = add("orders", lambda r: r["entity_id"], render_extra=_order_parts)
+        invoices = add("invoices", lambda r: r["entity_id"], render_extra=INVOICE_PARTS)
+        credit_memos = add("credit_memos", lambda r: r["entity_id"], render_extra=MEMO_PARTS)
         for oid in range(1, size.orders + 1):
             order = self._order(oid)
             orders.add(order)
@@ -260,7 +261,7 @@ class _Generator:
     def _sales_extras(self, orders: Collection) -> None:
         """Shipments, order lines, payment transactions, carts and returns."""
         add = self._collection
-        shipments = add("shipments", lambda r: r["entity_id"])
+        shipments = add("shipments", lambda r: r["entity_id"], render_extra=SHIPMENT_PARTS)
         items = add("order_items", lambda r: r["item_id"])
         transactions = add("transactions", lambda r: r["transaction_id"], stamp="created_at")
         returns = add("returns", lambda r: r["entity_id"], stamp="date_requested")
@@ -287,7 +288,8 @@ class _Generator:
                     "customer_id": order["customer_id"], "status": "pending",
                     "date_requested": order["updated_at"],
                 })  # fmt: skip
-        carts = add("carts", lambda r: r["id"], aliases=TABLE_KEYS["carts"])
+        carts = add("carts", lambda r: r["id"], aliases=TABLE_KEYS["carts"],
+                    render_extra=_cart_items)  # fmt: skip
         for cart_id in range(1, self.store.size.customers + 1):
             created, updated = self._moments()
             carts.add({
@@ -534,10 +536,123 @@ class _Generator:
 
 
 def _product_scope(record: Row, view: StoreView) -> None:
-    """Store-view scoped attribute values: the store code changes values, not membership."""
+    """Store-view scoped attribute values: the store code changes values, not membership.
+    And the lists a product holds, derived from its id so rows stay small: every third has a
+    custom option, every fifth is configurable (its options and child products), every
+    seventh other one a bundle."""
     if view.code != "default":
         record["name"] = f"{record['name']} [{view.code}]"
-    record["extension_attributes"]["website_ids"] = [1, 2]
+    extension = record["extension_attributes"]
+    extension["website_ids"] = [1, 2]
+    pid, sku, price = record["id"], record["sku"], float(record.get("price") or 10)
+    record["media_gallery_entries"] = [_element(
+        "product_media_gallery", id=pid * 10 + 1, media_type="image", label=f"Product {pid}",
+        position=1, disabled=False, file=f"/p/{pid}.jpg",
+        types=["image", "small_image", "thumbnail"],
+    )]  # fmt: skip
+    record["tier_prices"] = [
+        _element("product_tier_prices", customer_group_id=1, qty=5.0,
+                 value=round(price * 0.9, 2), extension_attributes={"website_id": 1}),
+        _element("product_tier_prices", customer_group_id=32000, qty=10.0,
+                 value=round(price * 0.8, 2), extension_attributes={}),
+    ]  # fmt: skip
+    extension["category_links"] = [
+        _element("product_category_links", position=0, category_id=str(pid % 7 + 3))
+    ]
+    if pid % 2 == 0:
+        extension["category_links"].append(
+            _element("product_category_links", position=1, category_id="2")
+        )
+    record["product_links"] = [_element(
+        "product_links", sku=sku, link_type="related", position=1,
+        linked_product_sku=f"SKU-{pid + 1:06d}", linked_product_type="simple",
+    )]  # fmt: skip
+    record["options"] = [_element(
+        "product_options", product_sku=sku, option_id=pid * 10 + 1, title="Engraving",
+        type="field", sku="-engraved", is_require=False, price=5.0,
+    )] if pid % 3 == 0 else []  # fmt: skip
+    configurable, bundle = pid % 5 == 0, pid % 7 == 0 and pid % 5 != 0
+    record["type_id"] = "configurable" if configurable else "bundle" if bundle else "simple"
+    extension["configurable_product_options"] = [_element(
+        "configurable_product_options", id=pid * 10 + 1, attribute_id="93", label="Color",
+        position=0, values=[{"value_index": 1}, {"value_index": 2}], product_id=pid,
+    )] if configurable else []  # fmt: skip
+    extension["configurable_product_links"] = [pid + 1, pid + 2] if configurable else []
+    extension["bundle_product_options"] = [_element(
+        "bundle_product_options", option_id=pid * 10 + 1, title="Pick one", required=True,
+        type="select", position=1, sku=sku,
+    )] if bundle else []  # fmt: skip
+
+
+# What the tap adds to child rows; a store's elements do not hold them.
+CHILD_COLUMNS = ("parent_updated_at", "store_code", "option_sku", "child_product_id")
+
+
+def _element(child_stream: str, **values: Any) -> Row:
+    """An element of a parent's list, every documented field filled (from the child stream's
+    schema), then ``values``."""
+    element: Row = json.loads(template_json(child_stream))
+    for column in CHILD_COLUMNS:
+        element.pop(column, None)
+    if child_stream == "product_tier_prices":
+        element.pop("website_id", None)  # the tap lifts it from extension_attributes
+    element.update(values)
+    return element
+
+
+def _order_parts(record: Row, view: StoreView) -> None:
+    """An order's line, addresses (billing, and one shipping assignment's), two status
+    history entries and its payment, with keys derived from the order id."""
+    _order_items(record, view)
+    oid = record["entity_id"]
+    billing = record["billing_address"]
+    billing.update({"entity_id": oid * 10 + 1, "parent_id": oid, "address_type": "billing",
+                    "customer_id": record.get("customer_id"), "city": f"City {oid}"})  # fmt: skip
+    shipping = {**billing, "entity_id": oid * 10 + 2, "address_type": "shipping"}
+    record["extension_attributes"]["shipping_assignments"] = [
+        {"shipping": {"address": shipping, "method": "flatrate_flatrate", "total": {}},
+         "items": []}
+    ]  # fmt: skip
+    record["status_histories"] = [
+        _element("order_status_history", entity_id=oid * 10 + 1, parent_id=oid,
+                 status="pending", comment="Order placed", created_at=record["created_at"]),
+        _element("order_status_history", entity_id=oid * 10 + 2, parent_id=oid,
+                 status="processing", comment="Invoiced", created_at=record["updated_at"]),
+    ]  # fmt: skip
+    record["payment"].update({"entity_id": oid, "parent_id": oid, "method": "checkmo",
+                              "amount_ordered": record["grand_total"]})  # fmt: skip
+
+
+def _document_parts(**lists: str) -> Callable[[Row, StoreView], None]:
+    """An invoice's, shipment's or credit memo's lists (list -> child stream): one element
+    each, keyed by the document's id."""
+
+    def render(record: Row, view: StoreView) -> None:
+        document = record["entity_id"]
+        for name, child_stream in lists.items():
+            element = _element(child_stream, entity_id=document * 10 + 1, parent_id=document)
+            record[name] = [{**element, "created_at": record["created_at"]}]
+
+    return render
+
+
+INVOICE_PARTS = _document_parts(items="invoice_items", comments="invoice_comments")
+MEMO_PARTS = _document_parts(items="credit_memo_items", comments="credit_memo_comments")
+SHIPMENT_PARTS = _document_parts(
+    items="shipment_items", tracks="shipment_tracks", comments="shipment_comments"
+)
+
+
+def _customer_addresses(record: Row, view: StoreView) -> None:
+    """A customer's addresses, every documented field filled in besides the row's own."""
+    record["addresses"] = [_element("customer_addresses", **a) for a in record["addresses"]]
+
+
+def _cart_items(record: Row, view: StoreView) -> None:
+    cart = record["id"]
+    record["items"] = [_element("cart_items", item_id=cart * 10 + 1, quote_id=str(cart),
+                                sku=f"SKU-{cart:06d}", qty=1.0, price=10.0,
+                                product_type="simple")]  # fmt: skip
 
 
 def _order_items(record: Row, view: StoreView) -> None:
