@@ -3,6 +3,7 @@ parent's pass, selected on their own, with their parent's key and version on eve
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,7 +58,7 @@ EXPECTED: dict[str, Callable[[Row], Iterator[tuple[Any, ...]]]] = {
                 o, "extension_attributes", "shipping_assignments", "*", "shipping", "address"
             ),
         ]
-    ),  # fmt: skip
+    ),
     "order_status_history": _sales("status_histories", "*"),
     "order_payments": _sales("payment"),
     "invoice_items": _sales("items", "*"),
@@ -81,7 +82,7 @@ EXPECTED: dict[str, Callable[[Row], Iterator[tuple[Any, ...]]]] = {
             t["qty"],
         )
         for t in p["tier_prices"]
-    ),  # fmt: skip
+    ),
     "product_category_links": lambda p: (
         (p["id"], "default", link["category_id"])
         for link in p["extension_attributes"]["category_links"]
@@ -225,11 +226,14 @@ def test_an_incremental_run_emits_a_changed_parent_s_children_again_all_of_them(
         customer = server.store.collection("customers").rows[7]
         customer["addresses"] = [*customer["addresses"],
                                  {"id": 9007, "customer_id": 7, "city": "Second City"}]  # fmt: skip
-        customer["updated_at"] = "2030-01-01 00:00:00"
+        changed = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+        customer["updated_at"] = changed.strftime("%Y-%m-%d %H:%M:%S")
         server.store.collection("customers").add(customer)
         second = sync(config, state=first.final_state, streams=["customers", "customer_addresses"])
     # Customer 7 again (and those of the bookmark's own second), with both its addresses.
     assert 7 in {c["id"] for c in second.records["customers"]}
     rows = [row for row in second.records["customer_addresses"] if row["customer_id"] == 7]
     assert sorted(row["id"] for row in rows) == [7, 9007]
-    assert {row["parent_updated_at"] for row in rows} == {"2030-01-01T00:00:00+00:00"}
+    assert {row["parent_updated_at"] for row in rows} == {
+        magento_to_rfc3339(customer["updated_at"])
+    }
