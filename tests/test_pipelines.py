@@ -18,7 +18,7 @@ from tap_magento.sandbox.auth import SandboxAuth
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 from tests.pipelines import MeltanoProject, Postgres, postgres_server
-from tests.support import STREAMS, magento_to_rfc3339
+from tests.support import ALL_STREAMS, CHILD_STREAMS, STREAMS, magento_to_rfc3339
 
 pytestmark = pytest.mark.slow  # left out of the quick loop: pytest -m "not slow"
 
@@ -80,8 +80,9 @@ def test_meltano_runs_the_tap_twice_and_the_second_run_is_incremental(
     assert first.returncode == 0, first.stderr[-3000:]
 
     written = jsonl_records(project.root / "first")
-    assert set(written) == set(STREAMS)
-    for stream, records in written.items():
+    assert set(written) == set(ALL_STREAMS)
+    for stream in STREAMS:
+        records = written[stream]
         assert sorted(keys_of(stream, records)) == sorted(
             keys_of(stream, stored(store_server, stream))
         ), stream
@@ -332,3 +333,117 @@ def test_hard_delete_removes_rows_only_with_deletions_as_activate_version(
     assert [int(row[0]) for row in left] == sorted(
         customer["id"] for customer in stored(store_server, "customers")
     )
+
+
+CHILDREN_LOADED = ["orders", "customers", "products",
+                   *(child for child, (_, parent) in CHILD_STREAMS.items()
+                     if parent in {"orders", "customers", "products"})]  # fmt: skip
+# The README's view, for customer addresses and for product category links.
+CURRENT_ADDRESSES = """
+CREATE VIEW kids.current_customer_addresses AS
+SELECT a.*
+FROM kids.customer_addresses a
+JOIN kids.customers c ON c.id = a.customer_id
+WHERE a.parent_updated_at = c.updated_at
+  AND c._sdc_deleted_at IS NULL
+"""
+CURRENT_CATEGORY_LINKS = """
+CREATE VIEW kids.current_product_category_links AS
+SELECT l.*
+FROM kids.product_category_links l
+JOIN kids.products p ON p.id = l.product_id AND p.store_code = l.store_code
+WHERE l.parent_updated_at = p.updated_at
+  AND p._sdc_deleted_at IS NULL
+"""
+
+
+def test_child_tables_load_join_their_parents_and_the_view_drops_removed_children(
+    project: MeltanoProject, store_server: SandboxServer, postgres: Postgres
+) -> None:
+    env = {
+        **tap_env(store_server, TAP_MAGENTO_LOOKBACK_SECONDS="0"),
+        **target_env(postgres),
+        "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": "kids",
+        "TAP_MAGENTO__SELECT": json.dumps([f"{stream}.*" for stream in CHILDREN_LOADED]),
+    }
+    args = ("run", "--state-id-suffix", "kids", "tap-magento", "target-postgres")
+    # Customer 7 has a second address, and product 8 two categories (2 and another).
+    store_server.store.touch("customers", 7, addresses=[
+        *store_server.store.collection("customers").rows[7]["addresses"],
+        {"id": 9007, "customer_id": 7, "city": "Second City"},
+    ])  # fmt: skip
+    first = project.run(*args, env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+
+    def count(table: str) -> int:
+        return int(postgres.scalar(f"SELECT count(*) FROM kids.{table}"))
+
+    orders = stored(store_server, "orders")
+    products = stored(store_server, "products")
+    customers = stored(store_server, "customers")
+    assert count("orders") == len(orders)
+    assert count("order_addresses") == 2 * len(orders)  # billing, and the shipping address
+    assert count("order_status_history") == sum(len(o["status_histories"]) for o in orders)
+    assert count("order_payments") == len(orders)
+    assert count("customer_addresses") == sum(len(c["addresses"]) for c in customers)
+    assert count("product_category_links") == sum(
+        len(p["extension_attributes"]["category_links"]) for p in products
+    )
+    assert count("configurable_product_links") == sum(
+        len(p["extension_attributes"]["configurable_product_links"]) for p in products
+    )
+    # Every child row joins back to its parent, at the version it was read from.
+    joined = postgres.scalar(
+        "SELECT count(*) FROM kids.order_addresses a JOIN kids.orders o "
+        "ON o.entity_id = a.parent_id AND o.updated_at = a.parent_updated_at"
+    )
+    assert int(joined) == count("order_addresses")
+    joined = postgres.scalar(
+        "SELECT count(*) FROM kids.product_tier_prices t JOIN kids.products p "
+        "ON p.id = t.product_id AND p.store_code = t.store_code AND p.sku = t.sku"
+    )
+    assert int(joined) == count("product_tier_prices")
+
+    postgres.query(CURRENT_ADDRESSES + "; SELECT 1")
+    postgres.query(CURRENT_CATEGORY_LINKS + "; SELECT 1")
+
+    def current_addresses() -> list[int]:
+        rows = postgres.query(
+            "SELECT id FROM kids.current_customer_addresses WHERE customer_id = 7 ORDER BY id"
+        )
+        return [int(row[0]) for row in rows]
+
+    def current_categories() -> list[str]:
+        rows = postgres.query(
+            "SELECT category_id FROM kids.current_product_category_links "
+            "WHERE product_id = 8 ORDER BY category_id"
+        )
+        return [row[0] for row in rows]
+
+    assert current_addresses() == [7, 9007]
+    assert "2" in current_categories() and len(current_categories()) == 2
+
+    # The address is deleted and the category link taken off: both parents change.
+    customer = store_server.store.collection("customers").rows[7]
+    store_server.store.touch("customers", 7, addresses=customer["addresses"][:1])
+    product = store_server.store.collection("products").rows[8]
+    attributes = [
+        {**a, "value": [v for v in a["value"] if v != "2"]} if a["attribute_code"] == "category_ids"
+        else a
+        for a in product["custom_attributes"]
+    ]  # fmt: skip
+    store_server.store.touch("products", 8, custom_attributes=attributes)
+    time.sleep(1.1)  # the run's upper bound is its start, in whole seconds
+    second = project.run(*args, env=env)
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    # The old rows stay in the tables; the view shows only the children of the latest version.
+    assert int(postgres.scalar("SELECT count(*) FROM kids.customer_addresses WHERE id = 9007")) == 1
+    assert current_addresses() == [7]
+    assert "2" not in current_categories() and len(current_categories()) == 1
+    # A customer deleted from the store: its tombstone takes its addresses out of the view.
+    store_server.store.delete("customers", 11)
+    third = project.run(*args, env=env)
+    assert third.returncode == 0, third.stderr[-3000:]
+    gone = postgres.query("SELECT id FROM kids.current_customer_addresses WHERE customer_id = 11")
+    assert gone == []

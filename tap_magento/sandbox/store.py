@@ -429,7 +429,8 @@ class _Generator:
             "created_at": created, "updated_at": updated,
             "custom_attributes": [
                 {"attribute_code": "description", "value": f"<p>Product {pid}</p>"},
-                {"attribute_code": "category_ids", "value": [str(self.rng.randrange(3, 9))]},
+                {"attribute_code": "category_ids",
+                 "value": [str(self.rng.randrange(3, 9)), *(["2"] if pid % 2 == 0 else [])]},
                 {"attribute_code": "cost", "value": str(self._price())},
                 # As Magento sends them: option ids, flags and dates as strings.
                 {"attribute_code": "color", "value": str(pid % 3 + 1)},
@@ -556,13 +557,13 @@ def _product_scope(record: Row, view: StoreView) -> None:
         _element("product_tier_prices", customer_group_id=32000, qty=10.0,
                  value=round(price * 0.8, 2), extension_attributes={}),
     ]  # fmt: skip
+    # Magento links a product to the categories its category_ids attribute names.
+    category_ids = next((a["value"] for a in record["custom_attributes"]
+                         if a["attribute_code"] == "category_ids"), [])  # fmt: skip
     extension["category_links"] = [
-        _element("product_category_links", position=0, category_id=str(pid % 7 + 3))
+        _element("product_category_links", position=position, category_id=str(category))
+        for position, category in enumerate(category_ids)
     ]
-    if pid % 2 == 0:
-        extension["category_links"].append(
-            _element("product_category_links", position=1, category_id="2")
-        )
     record["product_links"] = [_element(
         "product_links", sku=sku, link_type="related", position=1,
         linked_product_sku=f"SKU-{pid + 1:06d}", linked_product_type="simple",
