@@ -6,6 +6,7 @@
     python scripts/benchmark.py --orders 50000 --lean --failure-rate 0.06 --broken 5
     python scripts/benchmark.py --orders 20000 --select status,grand_total   # a few fields
     python scripts/benchmark.py --orders 12000 --lean --latency real --workers 1,4   # slow store
+    python scripts/benchmark.py --orders 20000 --children sales --no-bare-client   # child rows
 
 The sandbox runs in this process; the tap runs as its own process (``tap-magento``), reading only
 one stream, with its Singer output written to a file and counted. ``--latency real`` makes every
@@ -21,6 +22,9 @@ prints how the store's time per request grows through the sync. ``--failure-rate
 share of requests with 500, 502, 503, 504, 429 or a dropped connection (in equal parts, with
 the tap's real retry waits), and ``--broken`` makes that many orders unreadable. ``--select``
 deselects every other property in the catalog, so the tap asks for those fields only.
+``--children sales`` selects the ten sales child streams beside the stream (their parents
+invoices, shipments and credit memos are then read too, not emitted); records/s then counts
+the rows of every stream.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=300)
     parser.add_argument("--stream", default="orders")
+    parser.add_argument("--children", choices=sorted(CHILDREN), help="child streams to select too")
     parser.add_argument("--paging", choices=sorted(PAGING), default="keyset")
     parser.add_argument("--offset-row-us", type=float, default=0.0)
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
@@ -98,6 +103,11 @@ def main() -> None:
 
 
 LATENCY_MODELS = {"real": (1000.0, 5.0), "fast": (150.0, 1.0)}
+CHILDREN = {
+    "sales": ("order_addresses", "order_status_history", "order_payments", "invoice_items",
+              "invoice_comments", "shipment_items", "shipment_tracks", "shipment_comments",
+              "credit_memo_items", "credit_memo_comments"),
+}  # fmt: skip
 
 
 def _run_tap(
@@ -117,7 +127,8 @@ def _run_tap(
             )
         )
         catalog = Path(tmp) / "catalog.json"
-        catalog.write_text(_catalog_selecting(config, args.stream, args.select))
+        streams = (args.stream, *CHILDREN.get(args.children or "", ()))
+        catalog.write_text(_catalog_selecting(config, streams, args.select))
         server.requests.clear()
         output = Path(tmp) / "output.jsonl"
         command = [sys.executable, "-m", "tap_magento", "--config", str(config)]
@@ -131,7 +142,8 @@ def _run_tap(
     failed = len(server.requests) - len(answered)
     print(f"tap exit code: {run['exit']}")
     received = sum(r.size for r in answered) / 2**20
-    print(f"{args.stream}: {records} records, {len(answered)} requests ({received:.1f} MiB "
+    what = f"{args.stream} and {args.children} children" if args.children else args.stream
+    print(f"{what}: {records} records, {len(answered)} requests ({received:.1f} MiB "
           f"received), page_size {args.page_size}, paging {args.paging}")  # fmt: skip
     print(f"time: {elapsed:.1f}s = {records / elapsed:.0f} records/s")
     if failed:
@@ -248,7 +260,7 @@ for line in sys.stdin:
 """
 
 
-def _catalog_selecting(config: Path, stream: str, properties: str) -> str:
+def _catalog_selecting(config: Path, streams: tuple[str, ...], properties: str) -> str:
     discovered = subprocess.run(
         [sys.executable, "-m", "tap_magento", "--config", str(config), "--discover"],
         capture_output=True,
@@ -259,8 +271,8 @@ def _catalog_selecting(config: Path, stream: str, properties: str) -> str:
     for entry in catalog["streams"]:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:
-                metadata["metadata"]["selected"] = entry["tap_stream_id"] == stream
-            elif properties and entry["tap_stream_id"] == stream:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] in streams
+            elif properties and entry["tap_stream_id"] == streams[0]:
                 metadata["metadata"]["selected"] = metadata["breadcrumb"][-1] in properties.split(
                     ","
                 )

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -237,3 +241,46 @@ def test_an_incremental_run_emits_a_changed_parent_s_children_again_all_of_them(
     assert {row["parent_updated_at"] for row in rows} == {
         magento_to_rfc3339(customer["updated_at"])
     }
+
+
+def test_an_unreadable_parent_loses_only_its_own_children() -> None:
+    with make_server() as server:
+        server.store.break_record("orders", 77)
+        result = sync(
+            bearer_config(server), streams=["orders", "order_addresses", "order_payments"]
+        )
+    parents = {row["parent_id"] for row in result.records["order_payments"]}
+    assert parents == {o["entity_id"] for o in server.store.records("orders")} - {77}
+    assert {row["parent_id"] for row in result.records["order_addresses"]} == parents
+    assert {o["entity_id"] for o in result.records["orders"]} == parents
+
+
+def test_a_killed_run_resumed_from_its_state_loses_no_child_row(tmp_path: Path) -> None:
+    with make_server() as server:
+        config = write_json(tmp_path, "config.json", bearer_config(server, page_size=50))
+        catalog = json.loads(run_cli("--config", config, "--discover").stdout)
+        for entry in catalog["streams"]:
+            root = next(m for m in entry["metadata"] if m["breadcrumb"] == [])
+            root["metadata"]["selected"] = entry["tap_stream_id"] in {"order_status_history"}
+        args = ["--config", config, "--catalog", write_json(tmp_path, "catalog.json", catalog)]
+        rows: set[int] = set()
+        state = None
+        for kill_after in (300, 900, None):
+            state_args = ["--state", write_json(tmp_path, "state.json", state)] if state else []
+            process = subprocess.Popen([sys.executable, "-m", "tap_magento", *args, *state_args],
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+            assert process.stdout is not None
+            for messages, line in enumerate(process.stdout, start=1):
+                message = json.loads(line)
+                if message["type"] == "RECORD":
+                    rows.add(message["record"]["entity_id"])
+                elif message["type"] == "STATE":
+                    state = message["value"]
+                if kill_after is not None and messages >= kill_after:
+                    os.kill(process.pid, signal.SIGKILL)
+                    break
+            process.stdout.close()
+            process.wait()
+        expected = {h["entity_id"] for o in server.store.records("orders")
+                    for h in o["status_histories"]}  # fmt: skip
+    assert rows == expected
