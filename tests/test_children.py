@@ -284,3 +284,16 @@ def test_a_killed_run_resumed_from_its_state_loses_no_child_row(tmp_path: Path) 
         expected = {h["entity_id"] for o in server.store.records("orders")
                     for h in o["status_histories"]}  # fmt: skip
     assert rows == expected
+
+
+def test_the_deletion_re_read_sends_every_live_parent_s_children_again() -> None:
+    with make_server() as server:
+        config = bearer_config(server, detect_deletions=["customers"],
+                               deletions_as="activate_version")  # fmt: skip
+        streams = ["customers", "customer_addresses"]
+        first = sync(config, streams=streams)
+        server.store.delete("customers", 5)
+        second = sync(config, state=first.final_state, streams=streams)
+        live = {c["id"] for c in server.store.records("customers")}
+    again = {row["customer_id"] for row in second.records["customer_addresses"]}
+    assert again == live  # the re-read reads every live customer, and so its addresses
