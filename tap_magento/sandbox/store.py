@@ -558,7 +558,7 @@ def _product_scope(record: Row, view: StoreView) -> None:
                  value=round(price * 0.8, 2), extension_attributes={}),
     ]  # fmt: skip
     # Magento links a product to the categories its category_ids attribute names.
-    category_ids = next((a["value"] for a in record["custom_attributes"]
+    category_ids: list[str] = next((a["value"] for a in record["custom_attributes"]
                          if a["attribute_code"] == "category_ids"), [])  # fmt: skip
     extension["category_links"] = [
         _element("product_category_links", position=position, category_id=str(category))
