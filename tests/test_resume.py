@@ -107,8 +107,8 @@ def _assert_only_records_from_the_bookmark_on_are_read_again(
     """At-least-once: what was emitted before a resumed bookmark is never read again."""
     bookmarks = {stream: min(values) for stream, values in _bookmarks(state).items()}
     for message in messages:
-        if message["type"] != "RECORD":
-            continue
+        if message["type"] != "RECORD" or message["stream"] not in STREAMS:
+            continue  # child rows: tests/test_children.py kills and resumes those
         stream, record = message["stream"], message["record"]
         identity = tuple(record[k] for k in STREAMS[stream][0])
         if identity in emitted[stream] and stream in bookmarks:
