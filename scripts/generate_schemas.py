@@ -3,7 +3,7 @@
     python scripts/generate_schemas.py            # write the schema files
     python scripts/generate_schemas.py --check    # exit 1 if the committed files differ
 
-Rules (why each exists is in the README, "Schemas"):
+Rules (why each exists is in docs/streams.md, "Schemas"):
 - every documented property is kept, every property is nullable (stores omit and null freely);
 - string properties ending in ``_at``, and ``low_stock_date``, are Magento UTC timestamps: the
   tap emits them as RFC 3339, so they are typed ``format: date-time``;

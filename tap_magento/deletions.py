@@ -21,7 +21,7 @@ from typing import Any
 # each range as the distance from the end of the one before (from 0 for the first) and the
 # number of keys in it. A million keys with 1% deleted at random: about 100 KB.
 STATE_FIELD = "key_ranges"
-# About 1 MB of STATE. A key set more fragmented than this is not saved (see the README).
+# About 1 MB of STATE. A key set more fragmented than this is not saved (see docs/deletions.md).
 MAX_KEY_RANGES = 100_000
 
 
@@ -44,7 +44,7 @@ def save_keys(
     if len(present) > MAX_KEY_RANGES:
         logger.warning(
             "%s: %d keys in %d ranges: too fragmented to keep in STATE (the bound is %d "
-            "ranges); deletions are not looked for. See the README, Deleted records.",
+            "ranges); deletions are not looked for (docs/deletions.md in the tap's repository).",
             label, present.count(), len(present), MAX_KEY_RANGES,
         )  # fmt: skip
         state.pop(STATE_FIELD, None)

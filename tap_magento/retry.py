@@ -1,11 +1,11 @@
 """When to try a failed request again, and how long to wait first, by what went wrong.
 
-Every retry decision of the tap is in ``RULES`` below (the README shows the same table to
-users). Every schedule ends: each rule caps each wait, the tries, and the total wait of one
-request, whatever the store's ``Retry-After`` says (0, a day, a date). 429 and 503 are waited
-out up to ``max_wait_seconds``; a page the store's gateway cut short is not retried at its
-size but asked again smaller (``passes.sizing``), and only a page that cannot be smaller is
-retried; a 500 is tried 3 times, after which list streams narrow the page down to the
+Every retry decision of the tap is in ``RULES`` below (docs/misbehaving-stores.md shows the
+same table to users). Every schedule ends: each rule caps each wait, the tries, and the total
+wait of one request, whatever the store's ``Retry-After`` says (0, a day, a date). 429 and 503
+are waited out up to ``max_wait_seconds``; a page the store's gateway cut short is not retried
+at its size but asked again smaller (``passes.sizing``), and only a page that cannot be smaller
+is retried; a 500 is tried 3 times, after which list streams narrow the page down to the
 unreadable record (``passes.narrowing``); TLS failures and anything ``cause_of`` does not
 recognise are not retried. An expired admin token is not a retry: ``auth.AdminToken`` logs in
 again once, itself.

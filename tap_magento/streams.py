@@ -24,7 +24,7 @@ from tap_magento.families import (
 # table's ``entity_id`` column: ``id`` is not one of their attributes.
 EAV_NAMES = {"id": "entity_id"}
 # Other lists whose records say ``id`` for a column named otherwise (their tables' primary
-# keys); an assumption from the tables, written down in the README.
+# keys); an assumption from the tables, written down in docs/streams.md.
 TABLE_KEY_NAMES = {"id": "entity_id"}  # quotes (carts) and companies
 TAX_RATE_NAMES = {"id": "tax_calculation_rate_id"}
 TAX_RULE_NAMES = {"id": "tax_calculation_rule_id"}

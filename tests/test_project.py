@@ -36,8 +36,10 @@ def test_readme_names_every_stream() -> None:
     import json
 
     readme = (REPO / "README.md").read_text()
+    reference = (REPO / "docs" / "streams.md").read_text()
     for stream in json.loads((REPO / "meta.json").read_text())["streams"]:
-        assert f"| {stream['name']} |" in readme
+        assert f"`{stream['name']}`" in readme, stream["name"]  # the list in brief
+        assert f"| {stream['name']} |" in reference, stream["name"]  # a row of the tables
 
 
 def test_meltano_yml_declares_every_setting_as_meta_json_does() -> None:

@@ -1,0 +1,118 @@
+"""Our Meltano Hub definition (hub/extractors/tap-magento.yml): valid by the Hub's own schemas,
+in step with ``--about``, and accepted by real Meltano, which installs the tap from it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+
+from tap_magento.sandbox.server import SandboxServer
+from tests.pipelines import MELTANO_ENV, REPO, meltano_executable
+
+HUB_FILE = REPO / "hub" / "extractors" / "tap-magento.yml"
+SCHEMAS = REPO / "reference" / "meltano-hub-schemas"
+
+
+def _definition() -> dict[str, Any]:
+    return yaml.safe_load(HUB_FILE.read_text())  # type: ignore[no-any-return]
+
+
+def _about() -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "tap_magento", "--about", "--format=json"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _validator() -> Draft7Validator:
+    """The Hub's extractor schema, its ``$ref``s resolved to the vendored files."""
+    resources = []
+    for path in SCHEMAS.rglob("*.schema.json"):
+        resource = Resource.from_contents(json.loads(path.read_text()))
+        relative = path.relative_to(SCHEMAS).as_posix()
+        # Each file under its $id, its path, and the path a ``../common/`` reference from
+        # ``plugin_definitions/`` resolves to.
+        for uri in {relative, path.name, f"../{relative}", f"../common/{path.name}"}:
+            resources.append((uri, resource))
+    registry: Registry = Registry().with_resources(resources)
+    schema = json.loads((SCHEMAS / "plugin_definitions" / "extractors.schema.json").read_text())
+    return Draft7Validator(schema, registry=registry)
+
+
+def test_the_hub_definition_validates_against_the_hub_s_schemas() -> None:
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in _validator().iter_errors(_definition())
+    ]
+    assert errors == []
+
+
+def test_the_validator_refuses_what_the_hub_would() -> None:
+    # A broken definition must fail, or the test above proves nothing.
+    broken = {**_definition(), "quality": "platinum", "capabilities": ["teleport"]}
+    broken["settings"] = [*broken["settings"], {"name": "x", "kind": "secret"}]
+    messages = " ".join(e.message for e in _validator().iter_errors(broken))
+    assert "'platinum' is not one of" in messages
+    assert "'teleport' is not one of" in messages
+    assert "'secret' is not one of" in messages
+
+
+def test_the_hub_definition_is_in_step_with_about() -> None:
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "write_hub.py"), "--check"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    about, hub = _about(), _definition()
+    assert sorted(hub["capabilities"]) == sorted(about["capabilities"])
+    settings = {s["name"]: s for s in hub["settings"]}
+    tap_settings = json.loads((REPO / "meta.json").read_text())["settings"]
+    assert set(settings) == {s["name"] for s in tap_settings}
+    for setting in tap_settings:
+        hub_setting = settings[setting["name"]]
+        assert hub_setting["label"] and hub_setting["description"] == setting["description"]
+        if setting["secret"]:
+            assert hub_setting["kind"] == "password" and hub_setting["sensitive"] is True
+    assert settings["start_date"]["kind"] == "date_iso8601"
+    assert settings["deletions_as"]["kind"] == "options"
+    # One group per way to authenticate, each with store_url.
+    groups = hub["settings_group_validation"]
+    assert len(groups) == 4 and all("store_url" in group for group in groups)
+    assert ["store_url", "access_token"] in groups
+
+
+@pytest.mark.slow
+def test_meltano_adds_the_tap_from_the_definition_and_its_test_passes(tmp_path: Path) -> None:
+    meltano = meltano_executable()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([meltano, *args], cwd=tmp_path / "project", capture_output=True,
+                              text=True, timeout=900, check=False,
+                              env={**os.environ, **MELTANO_ENV, **(env or {})})  # fmt: skip
+
+    init = subprocess.run([meltano, "init", "project", "--no_usage_stats"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, **MELTANO_ENV})  # fmt: skip
+    assert init.returncode == 0, init.stderr[-3000:]
+    local = _definition() | {"pip_url": f"-e {REPO}"}  # the checkout, not PyPI
+    reference = tmp_path / "tap-magento.yml"
+    reference.write_text(yaml.safe_dump(local))
+    added = run("add", "extractor", "tap-magento", "--from-ref", str(reference))
+    assert added.returncode == 0, added.stdout[-3000:] + added.stderr[-3000:]
+
+    listed = run("config", "list", "tap-magento", "--all")  # Meltano 4: `config list <plugin>`
+    assert listed.returncode == 0, listed.stderr[-3000:]
+    for setting in _definition()["settings"]:
+        assert setting["name"] in listed.stdout, setting["name"]
+
+    with SandboxServer() as server:
+        env = {"TAP_MAGENTO_STORE_URL": server.url,
+               "TAP_MAGENTO_ACCESS_TOKEN": server.auth.credentials.access_token}  # fmt: skip
+        tested = run("invoke", "tap-magento", "--test", env=env)
+    assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-3000:]
+    assert "may read" in tested.stdout + tested.stderr
