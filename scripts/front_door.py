@@ -19,13 +19,18 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from tap_magento.sandbox.search import SearchBehaviour
-from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault, Gateway, SandboxServer
+from tap_magento.sandbox.server import (
+    MAINTENANCE_PAGE,
+    AnswerGate,
+    Fault,
+    Gateway,
+    SandboxServer,
+)
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 
 ORDERS = "/rest/V1/orders"
@@ -108,45 +113,28 @@ def _during_waits(server: SandboxServer, folder: Path, catalog: str) -> tuple[fl
 def _during_a_slow_answer(
     server: SandboxServer, folder: Path, catalog: str
 ) -> tuple[float, int, int]:
-    gate = _Gate(after=3)
-    server.hooks.append(gate)
-    process = _start(folder, _config(server, max_parallel_requests=1, page_size=100), catalog)
-    _until(lambda: gate.arrived >= 3)
-    time.sleep(0.3)
-    try:
-        return _stop(server, process)
-    finally:
-        gate.release.set()
+    config = _config(server, max_parallel_requests=1, page_size=100)
+    return _with_answers_held(server, folder, catalog, config, after=3)
 
 
 def _during_a_pass(server: SandboxServer, folder: Path, catalog: str) -> tuple[float, int, int]:
-    gate = _Gate(after=12)
+    config = _config(server, page_size=50, max_parallel_requests=4)
+    return _with_answers_held(server, folder, catalog, config, after=12)
+
+
+def _with_answers_held(
+    server: SandboxServer, folder: Path, catalog: str, config: dict[str, Any], after: int
+) -> tuple[float, int, int]:
+    """SIGTERM while the store holds every answer from the ``after``-th request on."""
+    gate = AnswerGate(ORDERS, after)
     server.hooks.append(gate)
-    process = _start(folder, _config(server, page_size=50, max_parallel_requests=4), catalog)
-    _until(lambda: gate.arrived >= 15)
+    process = _start(folder, config, catalog)
+    _until(lambda: gate.arrived >= after)
     time.sleep(0.3)
     try:
         return _stop(server, process)
     finally:
-        gate.release.set()
-
-
-class _Gate:
-    """From the ``after``-th orders request on, no answer until released."""
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self.arrived = 0
-        self.release = threading.Event()
-        self._lock = threading.Lock()
-
-    def __call__(self, path: str, params: dict[str, str]) -> None:
-        if path == ORDERS:
-            with self._lock:
-                self.arrived += 1
-                held = self.arrived >= self.after
-            if held:
-                self.release.wait(300)
+        gate.release()
 
 
 def _stop(server: SandboxServer, process: subprocess.Popen[bytes]) -> tuple[float, int, int]:

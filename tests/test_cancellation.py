@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tap_magento.sandbox.search import SearchBehaviour
-from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault, SandboxServer
+from tap_magento.sandbox.server import MAINTENANCE_PAGE, AnswerGate, Fault, SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 from tests.support import bearer_config, write_json
 
@@ -112,28 +112,6 @@ def _orders_requests(server: SandboxServer) -> int:
     return sum(1 for r in server.requests if r.path == ORDERS_PATH)
 
 
-class Gate:
-    """A store hook: from the ``after``-th orders request on, no answer until ``open``."""
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self.arrived = 0
-        self._lock = threading.Lock()
-        self._open = threading.Event()
-
-    def __call__(self, path: str, params: dict[str, str]) -> None:
-        if path != ORDERS_PATH:
-            return
-        with self._lock:
-            self.arrived += 1
-            held = self.arrived >= self.after
-        if held:
-            self._open.wait(300)
-
-    def open(self) -> None:
-        self._open.set()
-
-
 def _one_stop_line(stderr: str, signal_name: str, status: int) -> None:
     errors = [line for line in stderr.splitlines() if "| ERROR" in line]
     assert len(errors) == 1, errors
@@ -174,7 +152,7 @@ def test_sigterm_while_waiting_for_a_slow_answer_abandons_it(
     store: SandboxServer, tmp_path: Path
 ) -> None:
     # The access check and a first page, then a page the store takes minutes to answer.
-    gate = Gate(after=3)
+    gate = AnswerGate(ORDERS_PATH, after=3)
     store.hooks.append(gate)
     running = Running(tmp_path, bearer_config(store, max_parallel_requests=1, page_size=100))
     _until(lambda: len(running.records()) >= 100 and gate.arrived >= 3, "a slow page")
@@ -182,7 +160,7 @@ def test_sigterm_while_waiting_for_a_slow_answer_abandons_it(
     try:
         seconds, stderr = running.stop(signal.SIGTERM)
     finally:
-        gate.open()
+        gate.release()
     assert running.process.returncode == 143
     assert seconds < CUT_SHORT
     _one_stop_line(stderr, "SIGTERM", 143)
@@ -195,7 +173,7 @@ def test_a_parallel_pass_stopped_by_a_signal_resumes_exactly(
     store.behaviour = SearchBehaviour(latency_seconds=0.02)
     # From the 12th request on, the store answers nothing until the run has stopped: the
     # workers wait for answers, and the pass for them.
-    gate = Gate(after=12)
+    gate = AnswerGate(ORDERS_PATH, after=12)
     store.hooks.append(gate)
     config = bearer_config(store, page_size=50, lookback_seconds=0, max_parallel_requests=4)
     running = Running(tmp_path, config)
@@ -205,7 +183,7 @@ def test_a_parallel_pass_stopped_by_a_signal_resumes_exactly(
     try:
         seconds, stderr = running.stop(signum)
     finally:
-        gate.open()
+        gate.release()
 
     status = 130 if signum == signal.SIGINT else 143
     assert running.process.returncode == status

@@ -215,6 +215,30 @@ class Fault:
         return json.dumps({"message": message}).encode()
 
 
+class AnswerGate:
+    """A hook (``SandboxServer.hooks``): from the ``after``-th request to ``path`` on, the
+    store answers nothing until ``release``: a store that hangs, with requests in flight."""
+
+    def __init__(self, path: str, after: int) -> None:
+        self.path = path
+        self.after = after
+        self.arrived = 0
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+
+    def __call__(self, path: str, params: dict[str, str]) -> None:
+        if path != self.path:
+            return
+        with self._lock:
+            self.arrived += 1
+            held = self.arrived >= self.after
+        if held:
+            self._released.wait(300)
+
+    def release(self) -> None:
+        self._released.set()
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     method: str
