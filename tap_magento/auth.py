@@ -57,6 +57,9 @@ class RenewedToken(AuthBase):
         self._timeout = timeout
         self._user_agent = user_agent
         self._token: str | None = None
+        # A token from a renewal that no answer has accepted yet: a 401 for it says the
+        # resource is refused, not that the token expired (it is minutes old).
+        self._unproven = False
         self.logins = 0
         # Parallel readers: requests that fail with the same expired token share one renewal.
         self._renewal = threading.Lock()
@@ -96,19 +99,32 @@ class RenewedToken(AuthBase):
         # Only the first response reaches this hook: the re-sent request below goes straight
         # to the connection, so a second 401 is returned as it is.
         if response.status_code != 401:
+            self._accepted(response.request)
             return response
         with self._renewal:
-            if response.request.headers.get("Authorization") == f"Bearer {self._token}":
-                self._token = self._login()  # ours expired; another may have renewed it since
+            # Ours expired, unless another request has renewed it since, or it is a renewed
+            # token the store has not accepted yet (parallel readers refused one resource).
+            if self._is_current(response.request) and not self._unproven:
+                self._token = self._login()
+                self._unproven = True
         token = self._current_token()
         response.content  # noqa: B018 - read the body so the connection can be reused
         response.close()
         retry = response.request.copy()
         retry.headers["Authorization"] = f"Bearer {token}"
         new_response: requests.Response = response.connection.send(retry, **kwargs)
+        if new_response.status_code != 401:
+            self._accepted(retry)
         new_response.history.append(response)
         new_response.request = retry
         return new_response
+
+    def _is_current(self, request: requests.PreparedRequest) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self._token}"
+
+    def _accepted(self, request: requests.PreparedRequest) -> None:
+        if self._unproven and self._is_current(request):
+            self._unproven = False
 
     def _post(self, url: str, what: str, **kwargs: Any) -> requests.Response:
         try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from singer_sdk.exceptions import FatalAPIError
 
+from tap_magento.auth import AdminToken
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import Fault
 from tests.support import (
@@ -108,3 +110,20 @@ def test_incomplete_oauth1_settings_say_what_is_missing(server) -> None:
     config = {"store_url": server.url, "consumer_key": "abc", "access_token": "x"}
     with pytest.raises(ConfigValidationError, match="consumer_secret, access_token_secret"):
         sync(config)
+
+
+def test_a_renewed_token_the_store_refuses_is_not_renewed_again() -> None:
+    # A 401 for a token just renewed means the resource is refused, not that the token
+    # expired: parallel readers must not each log in again (how many would depend on timing).
+    granted = frozenset({"Magento_Backend::store"})
+    with make_server(policy=AuthPolicy(granted_resources=granted)) as server:
+        creds = server.auth.credentials
+        auth = AdminToken(server.url + "/rest", creds.username, creds.password, 10, "tap-magento")
+        with requests.Session() as session:
+            for _ in range(3):
+                answer = session.get(server.url + "/rest/V1/orders?searchCriteria[pageSize]=1",
+                                     auth=auth, timeout=10)  # fmt: skip
+                assert answer.status_code == 401
+    assert server.auth.logins == 2  # the first login and one renewal
+    # (Once the store has accepted a renewed token, a 401 means it expired again:
+    # test_admin_token_that_expires_mid_sync_is_renewed_once.)
