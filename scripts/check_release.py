@@ -29,7 +29,7 @@ def version() -> str:
 
 def notes(wanted: str) -> str | None:
     """The CHANGELOG's section for ``wanted``, without its heading."""
-    for found in SECTION.finditer((REPO / "CHANGELOG.md").read_text()):
+    for found in SECTION.finditer(_changelog()):
         if found.group("version") == wanted:
             return found.group("body").strip() + "\n"
     return None
@@ -42,7 +42,15 @@ def problems(tag: str) -> list[str]:
         found.append(f"the tag {tag} is not v{current}, the version in pyproject.toml")
     if notes(current) is None:
         found.append(f"CHANGELOG.md has no section ## [{current}]")
+    elif not re.search(
+        rf"^## \[{re.escape(current)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", _changelog(), re.M
+    ):
+        found.append(f"CHANGELOG.md's ## [{current}] has no release date (YYYY-MM-DD)")
     return found
+
+
+def _changelog() -> str:
+    return (REPO / "CHANGELOG.md").read_text()
 
 
 def main(argv: list[str] | None = None) -> int:

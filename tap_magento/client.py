@@ -31,6 +31,7 @@ from tap_magento.diagnosis import (
     request_line,
 )
 from tap_magento.errors import BadAnswer, PageCut
+from tap_magento.inputs import BookmarkShape
 from tap_magento.php_output import split_php_output
 from tap_magento.progress import Progress, log_request_duration
 from tap_magento.retry import RETRIED_ERRORS, Cause, Retries
@@ -96,6 +97,13 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         self.logger.addFilter(without_sdk_error_line)
         self._warned: set[Hashable] = set()
         self._warned_lock = threading.Lock()
+
+    @property
+    def bookmark_shape(self) -> BookmarkShape:
+        """What this stream's bookmark holds in the STATE the tap writes."""
+        keys = self.state_partitioning_keys
+        partition_keys = self.context_keys if keys is None else keys
+        return BookmarkShape(self.replication_key, frozenset(partition_keys))
 
     @cached_property
     @override

@@ -10,18 +10,34 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
 from collections.abc import Mapping
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import Any
 
 from tap_magento.deletions import STATE_FIELD as KEYS_FIELD
 from tap_magento.deletions import KeyRanges
 from tap_magento.errors import BadInput
 
+FIRST_RUN_HINT = (
+    " On a first run leave --state out: every stream is read from start_date, and the run's"
+    " last STATE message is what to pass next time."
+)
 
-def read_json_file(file: IO[str], what: str) -> dict[str, Any]:
-    """A ``--state`` or ``--catalog`` file's JSON object."""
-    name = getattr(file, "name", what)
-    text = file.read()
+
+def read_json_file(name: str, what: str) -> dict[str, Any]:
+    """A ``--state`` or ``--catalog`` file's JSON object (``-``: standard input)."""
+    try:
+        if name == "-":
+            text = sys.stdin.read()
+        else:
+            with open(name, encoding="utf-8") as file:
+                text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        hint = FIRST_RUN_HINT if what == "STATE" else " Write one with `tap-magento --discover`."
+        msg = f"The {what} file {name} cannot be read ({reason}).{hint}"
+        raise BadInput(msg) from None
     try:
         value = json.loads(text)
     except ValueError as error:
@@ -34,10 +50,28 @@ def read_json_file(file: IO[str], what: str) -> dict[str, Any]:
     return value
 
 
-def check_state(state: Any, replication_keys: Mapping[str, str | None]) -> list[str]:
-    """Raise ``BadInput`` for a STATE the tap cannot resume from; return warnings.
+@dataclass(frozen=True)
+class BookmarkShape:
+    """What this tap writes into one stream's bookmark: a STATE with anything else was
+    written by another tap."""
 
-    ``replication_keys``: each stream's replication key (None for full-table streams).
+    replication_key: str | None  # None: read whole every run, no replication_key_value
+    partition_keys: frozenset[str] = frozenset()  # one bookmark per value of these
+
+
+FOREIGN_STATE = (
+    "This STATE was not written by tap-magento ({found}): resuming from it would skip records. "
+    "Clear it (`meltano state clear <state ID>`, or give the pipeline a new state ID) or leave "
+    "--state out, and the first run reads every stream from start_date."
+)
+
+
+def check_state(state: Any, shapes: Mapping[str, BookmarkShape]) -> None:
+    """Raise ``BadInput`` for a STATE the tap cannot resume from.
+
+    ``shapes``: each stream's bookmark as this tap writes it. Another Magento tap's STATE
+    (stream names or bookmark shapes this tap does not write) is refused whole: its
+    bookmarks for streams of the same name mean other things.
     """
     if not isinstance(state, dict):
         msg = (
@@ -49,15 +83,38 @@ def check_state(state: Any, replication_keys: Mapping[str, str | None]) -> list[
     if not isinstance(bookmarks, dict):
         msg = f'STATE\'s "bookmarks" must be an object keyed by stream name, not {bookmarks!r}.'
         raise BadInput(msg)
-    warnings = []
+    foreign: list[str] = []
+    checked: list[tuple[str, dict[str, Any], str | None]] = []
     for stream, bookmark in bookmarks.items():
-        if stream not in replication_keys:
-            warnings.append(f"STATE has a bookmark for {stream!r}, which is not a stream of "
-                            "this tap: it is kept as it is and not used.")  # fmt: skip
+        shape = shapes.get(stream)
+        if shape is None:
+            foreign.append(f"a bookmark for {stream}, which is not a stream of this tap")
             continue
-        for entry in _bookmark_entries(stream, bookmark):
-            _check_entry(stream, entry, replication_keys[stream])
-    return warnings
+        entries = _bookmark_entries(stream, bookmark)
+        foreign += _foreign_parts(stream, entries, shape)
+        checked += [(stream, entry, shape.replication_key) for entry in entries]
+    if foreign:
+        more = f", and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        raise BadInput(FOREIGN_STATE.format(found="; ".join(foreign[:3]) + more))
+    for stream, entry, replication_key in checked:
+        _check_entry(stream, entry, replication_key)
+
+
+def _foreign_parts(stream: str, entries: list[dict[str, Any]], shape: BookmarkShape) -> list[str]:
+    """What in a stream's bookmark (``entries``: its own, then its partitions') this tap
+    does not write."""
+    own, partitions = entries[0], entries[1:]
+    found = []
+    keys = shape.partition_keys
+    if keys and "replication_key_value" in own:
+        found.append(f"{stream} with one bookmark, not one per {', '.join(sorted(keys))}")
+    contexts = {tuple(sorted(p.get("context", {}))) for p in partitions}
+    if contexts - {tuple(sorted(keys))}:
+        other = ", ".join(sorted({k for context in contexts for k in context} - keys))
+        found.append(f"{stream} with bookmarks per {other or 'nothing'}")
+    if shape.replication_key is None and any("replication_key_value" in e for e in entries):
+        found.append(f"a replication_key_value for {stream}, which this tap reads whole")
+    return found
 
 
 def _bookmark_entries(stream: str, bookmark: Any) -> list[dict[str, Any]]:

@@ -412,6 +412,8 @@ class CustomerAddressesStream(ChildStream):
     primary_keys = ("id",)
     lists = (("addresses", EACH),)
     from_parent = CUSTOMER_PARENT
+    # Its rows are the parent's addresses, objects and all: the schema declares it alike.
+    custom_attribute_lists = (AttributeList("customer_address_attributes"),)
 
 
 class CartItemsStream(ChildStream):
@@ -527,5 +529,3 @@ def declared(stream_type: type[MagentoStream], attribute: str) -> str | None:
 
 
 STREAM_NAMES = frozenset(str(declared(t, "name")) for t in STREAM_TYPES)
-# Each stream's replication key; None for full-table streams.
-REPLICATION_KEYS = {str(declared(t, "name")): declared(t, "replication_key") for t in STREAM_TYPES}

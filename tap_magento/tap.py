@@ -7,7 +7,7 @@ import datetime
 import logging
 import os
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 from singer_sdk import Stream, Tap
@@ -39,7 +39,7 @@ from tap_magento.settings import (
 )
 from tap_magento.stopping import Cancelled, Clock, Stop
 from tap_magento.store_directory import StoreDirectory
-from tap_magento.streams import REPLICATION_KEYS, STREAM_NAMES, STREAM_TYPES
+from tap_magento.streams import STREAM_NAMES, STREAM_TYPES
 
 if TYPE_CHECKING:
     from singer_sdk.singerlib.encoding.base import GenericSingerWriter
@@ -120,8 +120,12 @@ class TapMagento(Tap):
 
     @override
     def load_state(self, state: dict[str, Any]) -> None:
-        for warning in check_state(state, REPLICATION_KEYS):
-            self.logger.warning("%s", warning)
+        shapes = {
+            name: stream.bookmark_shape
+            for name, stream in self.streams.items()
+            if isinstance(stream, MagentoStream)
+        }
+        check_state(state, shapes)
         super().load_state(state)
 
     def check_connection(self) -> bool:
@@ -219,19 +223,35 @@ class TapMagento(Tap):
 
     @classmethod
     def _with_sandbox(cls, ctx: click.Context, config: dict[str, Any]) -> dict[str, Any]:
-        from tap_magento.sandbox.server import SandboxServer
+        from tap_magento.sandbox.for_tap import start_sandbox
 
-        server = SandboxServer().start()
+        server, config = start_sandbox(config)
 
         def stop() -> None:
             server.stop()
             cls.logger.info("Stopped the bundled sandbox store")
 
         ctx.call_on_close(stop)
-        cls.logger.info("store_url is 'sandbox': started the bundled sandbox store at %s",
-                        server.url)  # fmt: skip
-        token = server.auth.credentials.access_token
-        return {**config, "store_url": server.url, "access_token": token}
+        cls.logger.info(
+            "store_url is 'sandbox': started the bundled sandbox store at %s", server.url
+        )
+        return config
+
+    @classmethod
+    @override
+    def get_singer_command(cls) -> click.Command:
+        """The SDK's command, with ``--state`` and ``--catalog`` taken as paths.
+
+        The SDK opens them as ``click.File``: a missing file is then Click's three-line usage
+        error and exit 2. ``invoke`` reads them instead, with one line and exit 1.
+        """
+        command = super().get_singer_command()
+        for index, param in enumerate(command.params):
+            if param.name in {"state", "catalog"} and isinstance(param, click.Option):
+                command.params[index] = click.Option(
+                    param.opts, help=param.help, type=click.STRING, default=None
+                )
+        return command
 
     @classmethod
     @override
@@ -273,8 +293,8 @@ class TapMagento(Tap):
         about: bool = False,
         about_format: str | None = None,
         config: Any = None,
-        state: IO[str] | None = None,
-        catalog: IO[str] | None = None,
+        state: str | None = None,
+        catalog: str | None = None,
     ) -> None:
         """A sync: inputs read with one-line errors, unavailable streams skipped, then synced.
 

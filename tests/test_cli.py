@@ -36,6 +36,8 @@ def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "started the bundled sandbox store" in done.stderr
     assert done.stderr.rstrip().endswith("Stopped the bundled sandbox store")
+    # A newcomer's first command: nothing to worry about on stderr.
+    assert [line for line in done.stderr.splitlines() if "| INFO " not in line] == []
     records = Counter(
         m["stream"] for m in SyncResult.parse(done.stdout).messages if m["type"] == "RECORD"
     )
@@ -45,8 +47,8 @@ def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
 
 @pytest.mark.parametrize(
     "extra",
-    [[], ["--tenant", "t3nant", "--without", "Magento_Rma,Magento_Company,MSI"]],
-    ids=["magento", "cloud-service-without-modules"],
+    [[], ["--no-bearer"], ["--tenant", "t3nant", "--without", "Magento_Rma,Magento_Company,MSI"]],
+    ids=["magento", "no-bearer", "cloud-service-without-modules"],
 )
 def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path, extra) -> None:
     with socket.socket() as probe:
@@ -76,4 +78,23 @@ def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path, extra) -> Non
     skipped = [
         line for line in done.stderr.splitlines() if ": skipped: the store has no route" in line
     ]
-    assert len(skipped) == (7 if extra else 0)
+    assert len(skipped) == (7 if "--without" in extra else 0)
+
+
+def test_sandbox_command_on_a_busy_port_says_so_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "tap_magento.sandbox.cli", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"tap-magento-sandbox: cannot listen on 127.0.0.1:{port} (Address already in use): "
+        "choose another --port."
+    ]

@@ -149,7 +149,7 @@ def test_metadata_the_token_may_not_read_leaves_attributes_untyped(tmp_path: Pat
 def test_discovery_fails_in_one_line_when_the_metadata_cannot_be_read(
     server: SandboxServer, tmp_path: Path
 ) -> None:
-    server.faults.add(Fault("/V1/attributeMetadata/customer", 400,
+    server.faults.add(Fault("/V1/attributeMetadata/customer(?!Address)", 400,
                             body=json.dumps({"message": "Broken."}), times=None))  # fmt: skip
     config = write_json(tmp_path, "c.json", bearer_config(server, **ON))
     done = run_cli("--config", config, "--discover")
@@ -180,3 +180,33 @@ def test_selecting_the_object_without_the_list_still_asks_the_store_for_the_list
     for category in result.records["categories"]:
         assert "custom_attributes" not in category  # deselected: asked for, not sent on
         assert category["custom_attributes_object"]["display_mode"] == "PRODUCTS"
+
+
+def test_customer_address_rows_carry_the_object_typed_as_the_parent_s(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    config = write_json(tmp_path, "c.json", bearer_config(server, **ON))
+    catalog = json.loads(run_cli("--config", config, "--discover").stdout)
+    schemas = {e["tap_stream_id"]: e["schema"] for e in catalog["streams"]}
+    declared = schemas["customer_addresses"]["properties"]["custom_attributes_object"]
+    parents = _object_schemas(catalog)["addresses"]
+    assert declared == parents
+    assert {
+        c: _kind(p) for c, p in declared["properties"].items() if c in EXPECTED_TYPES["addresses"]
+    } == EXPECTED_TYPES["addresses"]
+
+    for entry in catalog["streams"]:  # the child alone: its parent is read for it
+        for item in entry["metadata"]:
+            if item["breadcrumb"] == []:
+                item["metadata"]["selected"] = entry["tap_stream_id"] == "customer_addresses"
+    done = run_cli("--config", config, "--catalog", write_json(tmp_path, "catalog.json", catalog))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| WARNING" not in done.stderr, done.stderr[-3000:]  # nothing left out
+    rows = SyncResult.parse(done.stdout).records["customer_addresses"]
+    stored = {
+        a["id"]: _as_sent(a) for c in server.store.records("customers") for a in c["addresses"]
+    }
+    assert rows and len(rows) == len(stored)
+    for row in rows:
+        typed, sent = row["custom_attributes_object"], stored[row["id"]]
+        assert typed == {"floor": int(sent["floor"]), "delivery_notes": sent["delivery_notes"]}

@@ -60,3 +60,11 @@ def test_the_readme_fits_on_a_screen_and_links_every_docs_page() -> None:
     for name in DOC_PAGES:
         assert f"(docs/{name}.md)" in readme, name
         assert (REPO / "docs" / f"{name}.md").exists(), name
+
+
+def test_the_hook_lists_name_every_hook() -> None:
+    hooks = re.findall(r"^\s+- id: ([\w-]+)$", (REPO / ".pre-commit-config.yaml").read_text(), re.M)
+    assert "project-drift" in hooks and "hub-drift" in hooks
+    for page in (REPO / "README.md", REPO / "docs" / "development.md"):
+        text = page.read_text()
+        assert [hook for hook in hooks if f"`{hook}`" not in text] == [], page.name

@@ -19,6 +19,22 @@ from tap_magento.sandbox.server import SandboxServer
 from tests.pipelines import MELTANO_ENV, REPO, meltano_executable
 
 HUB_FILE = REPO / "hub" / "extractors" / "tap-magento.yml"
+# The SDK's settings, declared with their kinds so Meltano passes them typed (issue 30); an
+# object the SDK describes field by field as its dotted leaves, as the Hub's SDK taps do.
+SDK_SETTING_KINDS = {
+    "flattening_enabled": "boolean",
+    "flattening_max_depth": "integer",
+    "flattening_max_key_length": "integer",
+    "flattening_separator": "string",
+    "stream_maps": "object",
+    "stream_map_config": "object",
+    "batch_config.encoding.format": "options",
+    "batch_config.encoding.compression": "options",
+    "batch_config.storage.root": "string",
+    "batch_config.storage.prefix": "string",
+    "faker_config.seed": "string",
+    "faker_config.locale": "string",
+}
 SCHEMAS = REPO / "reference" / "meltano-hub-schemas"
 
 
@@ -72,7 +88,8 @@ def test_the_hub_definition_is_in_step_with_about() -> None:
     assert sorted(hub["capabilities"]) == sorted(about["capabilities"])
     settings = {s["name"]: s for s in hub["settings"]}
     tap_settings = json.loads((REPO / "meta.json").read_text())["settings"]
-    assert set(settings) == {s["name"] for s in tap_settings}
+    assert set(settings) == {s["name"] for s in tap_settings} | set(SDK_SETTING_KINDS)
+    assert {name: settings[name]["kind"] for name in SDK_SETTING_KINDS} == SDK_SETTING_KINDS
     for setting in tap_settings:
         hub_setting = settings[setting["name"]]
         assert hub_setting["label"] and hub_setting["description"] == setting["description"]

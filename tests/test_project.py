@@ -42,23 +42,23 @@ def test_readme_names_every_stream() -> None:
         assert f"| {stream['name']} |" in reference, stream["name"]  # a row of the tables
 
 
-def test_meltano_yml_declares_every_setting_as_meta_json_does() -> None:
-    import json
-
+def test_meltano_yml_declares_every_setting_as_the_hub_definition_does() -> None:
     import yaml
 
-    meta = json.loads((REPO / "meta.json").read_text())
+    done = _run("scripts/write_project.py", "--check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    hub = yaml.safe_load((REPO / "hub" / "extractors" / "tap-magento.yml").read_text())
     project = yaml.safe_load((REPO / "meltano.yml").read_text())
     extractor = next(p for p in project["plugins"]["extractors"] if p["name"] == "tap-magento")
-    assert extractor["capabilities"] == meta["capabilities"]
-    declared = {
-        s["name"]: (s["kind"], bool(s.get("sensitive")), s["description"])
-        for s in extractor["settings"]
-    }
-    # Besides the tap's own, the SDK's flattening, which Meltano users set in meltano.yml.
-    assert {"flattening_enabled", "flattening_max_depth"} <= set(declared)
-    own = {k: v for k, v in declared.items() if not k.startswith("flattening_")}
-    assert own == {s["name"]: (s["kind"], s["secret"], s["description"]) for s in meta["settings"]}
+    assert extractor["pip_url"] == "-e ."  # the project installs the checkout it lives in
+    assert extractor["capabilities"] == hub["capabilities"]
+    assert extractor["settings_group_validation"] == hub["settings_group_validation"]
+    # Meltano keeps a secret as a sensitive string; everything else as the Hub has it.
+    as_hub = [s | {"kind": "password"} if s.get("sensitive") else s for s in extractor["settings"]]
+    assert as_hub == hub["settings"]
+    kinds = {s["name"]: s["kind"] for s in extractor["settings"]}
+    assert kinds["flattening_enabled"] == "boolean" and kinds["stream_maps"] == "object"
+    assert kinds["batch_config.encoding.format"] == "options"
 
 
 def test_every_test_docs_magento_rest_cites_exists() -> None:

@@ -26,18 +26,27 @@ def _version() -> str:
     return found.group(1)
 
 
-def test_a_tag_must_agree_with_the_version() -> None:
+def test_a_tag_must_agree_with_the_version_and_a_dated_changelog_section() -> None:
     version = _version()
-    assert _check("--tag", f"v{version}").returncode == 0
     wrong = _check("--tag", "v99.0.0")
     assert wrong.returncode == 1
     assert f"the tag v99.0.0 is not v{version}" in wrong.stderr
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    dated = re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M)
+    right = _check("--tag", f"v{version}")
+    if dated:
+        assert right.returncode == 0, right.stderr
+    else:  # not released yet: tagging it now is refused until the section has its date
+        assert right.returncode == 1
+        assert f"## [{version}] has no release date" in right.stderr
 
 
 def test_the_changelog_has_the_version_s_section_as_release_notes() -> None:
     changelog = (REPO / "CHANGELOG.md").read_text()
-    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", changelog, re.M)
-    assert releases and releases[0] == _version()  # the newest release is this version
+    releases = re.findall(
+        r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2}|unreleased)$", changelog, re.M
+    )
+    assert releases and releases[0][0] == _version()  # the newest section is this version
     assert "## [Unreleased]" in changelog
     notes = _check("--notes")
     assert notes.returncode == 0 and "### Added" in notes.stdout

@@ -191,11 +191,13 @@ class _Validator(RequestValidator):  # type: ignore[misc]
     def dummy_access_token(self) -> str:
         return "dummyaccesstoken0000000000000000"
 
+    # Any non-empty key: with ``store_url: sandbox`` the keys are what the config says,
+    # placeholders such as "..." included (``sandbox.for_tap``).
     def check_client_key(self, client_key: str) -> bool:
-        return client_key.isalnum()
+        return bool(client_key)
 
     def check_access_token(self, request_token: str) -> bool:
-        return request_token.isalnum()
+        return bool(request_token)
 
     def check_nonce(self, nonce: str) -> bool:
         return nonce.isalnum()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sys
 
 from tap_magento.sandbox.auth import AuthPolicy, SandboxAuth
 from tap_magento.sandbox.search import SearchBehaviour
@@ -74,7 +75,55 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         lean=args.lean,
     )
-    server = SandboxServer(
+    try:
+        server = _server(args, store, missing)
+    except OSError as error:  # the port is taken, or the host is not this machine's
+        print(
+            f"tap-magento-sandbox: cannot listen on {args.host}:{args.port} "
+            f"({error.strerror}): choose another --port.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    creds = server.auth.credentials
+    root = f"{server.url}/{args.tenant}" if args.tenant else f"{server.url}/rest"
+    print(f"Sandbox Magento store at {root} (Ctrl-C to stop)")
+    print(f"Tap config for it: {json.dumps(tap_config(server, args))}")
+    print(
+        f"Admin login: {creds.username} / {creds.password}; OAuth 1.0a: consumer_key "
+        f"{creds.consumer_key}, consumer_secret {creds.consumer_secret}, "
+        f"access_token_secret {creds.access_token_secret}",
+        flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+def tap_config(server: SandboxServer, args: argparse.Namespace) -> dict[str, str]:
+    """A config the tap can read this store with: Bearer, or what the store's options leave."""
+    creds = server.auth.credentials
+    if args.tenant:
+        return {
+            "store_url": f"{server.url}/{args.tenant}",
+            "ims_client_id": creds.ims_client_id,
+            "ims_client_secret": creds.ims_client_secret,
+            "ims_org_id": creds.ims_org_id,
+            "ims_token_url": server.ims_token_url,
+        }
+    if args.no_bearer:  # the integration's token only signs OAuth 1.0a requests
+        return {
+            "store_url": server.url,
+            "consumer_key": creds.consumer_key,
+            "consumer_secret": creds.consumer_secret,
+            "access_token": creds.access_token,
+            "access_token_secret": creds.access_token_secret,
+        }
+    return {"store_url": server.url, "access_token": creds.access_token}
+
+
+def _server(
+    args: argparse.Namespace, store: SandboxStore, missing: frozenset[str]
+) -> SandboxServer:
+    return SandboxServer(
         store,
         auth=SandboxAuth(policy=AuthPolicy(integration_as_bearer=not args.no_bearer)),
         behaviour=SearchBehaviour(
@@ -90,24 +139,6 @@ def main(argv: list[str] | None = None) -> None:
         missing_modules=missing,
         tenant_id=args.tenant,
     )
-    creds = server.auth.credentials
-    config: dict[str, str] = {"store_url": server.url, "access_token": creds.access_token}
-    root = f"{server.url}/rest"
-    if args.tenant:
-        root = f"{server.url}/{args.tenant}"
-        config = {"store_url": root, "ims_client_id": creds.ims_client_id,
-                  "ims_client_secret": creds.ims_client_secret, "ims_org_id": creds.ims_org_id,
-                  "ims_token_url": server.ims_token_url}  # fmt: skip
-    print(f"Sandbox Magento store at {root} (Ctrl-C to stop)")
-    print(f"Tap config for it: {json.dumps(config)}")
-    print(
-        f"Admin login: {creds.username} / {creds.password}; OAuth 1.0a: consumer_key "
-        f"{creds.consumer_key}, consumer_secret {creds.consumer_secret}, "
-        f"access_token_secret {creds.access_token_secret}",
-        flush=True,
-    )
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -425,7 +425,8 @@ class _Generator:
         return {
             "id": pid, "sku": f"SKU-{pid:06d}", "name": f"Product {pid}",
             "attribute_set_id": 4, "price": self._price(), "status": self.rng.choice([1, 1, 2]),
-            "visibility": 4, "type_id": "simple", "weight": round(self.rng.uniform(0.1, 9), 2),
+            "visibility": 4, "type_id": _product_type(pid),
+            "weight": round(self.rng.uniform(0.1, 9), 2),
             "created_at": created, "updated_at": updated,
             "custom_attributes": [
                 {"attribute_code": "description", "value": f"<p>Product {pid}</p>"},
@@ -472,7 +473,7 @@ class _Generator:
         view = self.rng.choice(STORE_VIEWS)
         return {
             "entity_id": oid, "increment_id": f"{100000000 + oid}", "created_at": created,
-            "updated_at": updated, "state": "processing", "status": "processing",
+            "updated_at": updated, **_order_status(oid),
             "store_id": view.id, "customer_id": customer_id,
             "customer_email": f"customer{customer_id}@example.com", "grand_total": total,
             "base_grand_total": total, "subtotal": total, "total_qty_ordered": 1,
@@ -536,6 +537,28 @@ class _Generator:
         }  # fmt: skip
 
 
+def _product_type(pid: int) -> str:
+    """Every fifth product is configurable, every seventh other one a bundle. Stored in the
+    row, not only rendered, so that a filter on type_id finds what the records say."""
+    if pid % 5 == 0:
+        return "configurable"
+    return "bundle" if pid % 7 == 0 else "simple"
+
+
+# (state, status) pairs as a store holds them: most orders done, some in every other state.
+ORDER_STATUSES = (
+    ("processing", "processing"), ("complete", "complete"), ("complete", "complete"),
+    ("new", "pending"), ("closed", "closed"), ("canceled", "canceled"), ("holded", "holded"),
+    ("complete", "complete"),
+)  # fmt: skip
+
+
+def _order_status(oid: int) -> Row:
+    """An order's state and status, derived from its id (the random stream stays as it was)."""
+    state, status = ORDER_STATUSES[oid * 7 % len(ORDER_STATUSES)]
+    return {"state": state, "status": status}
+
+
 def _product_scope(record: Row, view: StoreView) -> None:
     """Store-view scoped attribute values: the store code changes values, not membership.
     And the lists a product holds, derived from its id so rows stay small: every third has a
@@ -546,40 +569,39 @@ def _product_scope(record: Row, view: StoreView) -> None:
     extension = record["extension_attributes"]
     extension["website_ids"] = [1, 2]
     pid, sku, price = record["id"], record["sku"], float(record.get("price") or 10)
-    record["media_gallery_entries"] = [_element(
+    record["media_gallery_entries"] = [_product_element(
         "product_media_gallery", id=pid * 10 + 1, media_type="image", label=f"Product {pid}",
         position=1, disabled=False, file=f"/p/{pid}.jpg",
         types=["image", "small_image", "thumbnail"],
     )]  # fmt: skip
     record["tier_prices"] = [
-        _element("product_tier_prices", customer_group_id=1, qty=5.0,
+        _product_element("product_tier_prices", customer_group_id=1, qty=5.0,
                  value=round(price * 0.9, 2), extension_attributes={"website_id": 1}),
-        _element("product_tier_prices", customer_group_id=32000, qty=10.0,
+        _product_element("product_tier_prices", customer_group_id=32000, qty=10.0,
                  value=round(price * 0.8, 2), extension_attributes={}),
     ]  # fmt: skip
     # Magento links a product to the categories its category_ids attribute names.
     category_ids: list[str] = next((a["value"] for a in record["custom_attributes"]
                          if a["attribute_code"] == "category_ids"), [])  # fmt: skip
     extension["category_links"] = [
-        _element("product_category_links", position=position, category_id=str(category))
+        _product_element("product_category_links", position=position, category_id=str(category))
         for position, category in enumerate(category_ids)
     ]
-    record["product_links"] = [_element(
+    record["product_links"] = [_product_element(
         "product_links", sku=sku, link_type="related", position=1,
         linked_product_sku=f"SKU-{pid + 1:06d}", linked_product_type="simple",
     )]  # fmt: skip
-    record["options"] = [_element(
+    record["options"] = [_product_element(
         "product_options", product_sku=sku, option_id=pid * 10 + 1, title="Engraving",
         type="field", sku="-engraved", is_require=False, price=5.0,
     )] if pid % 3 == 0 else []  # fmt: skip
-    configurable, bundle = pid % 5 == 0, pid % 7 == 0 and pid % 5 != 0
-    record["type_id"] = "configurable" if configurable else "bundle" if bundle else "simple"
-    extension["configurable_product_options"] = [_element(
+    configurable, bundle = record["type_id"] == "configurable", record["type_id"] == "bundle"
+    extension["configurable_product_options"] = [_product_element(
         "configurable_product_options", id=pid * 10 + 1, attribute_id="93", label="Color",
         position=0, values=[{"value_index": 1}, {"value_index": 2}], product_id=pid,
     )] if configurable else []  # fmt: skip
     extension["configurable_product_links"] = [pid + 1, pid + 2] if configurable else []
-    extension["bundle_product_options"] = [_element(
+    extension["bundle_product_options"] = [_product_element(
         "bundle_product_options", option_id=pid * 10 + 1, title="Pick one", required=True,
         type="select", position=1, sku=sku,
     )] if bundle else []  # fmt: skip
@@ -597,6 +619,16 @@ def _element(child_stream: str, **values: Any) -> Row:
         element.pop(column, None)
     if child_stream == "product_tier_prices":
         element.pop("website_id", None)  # the tap lifts it from extension_attributes
+    element.update(values)
+    return element
+
+
+def _product_element(child_stream: str, **values: Any) -> Row:
+    """An element of a product's list: the product's id and SKU are columns the tap adds to
+    the rows, not fields of the element, unless ``values`` says the element has them."""
+    element = _element(child_stream)
+    for column in ("product_id", "sku"):
+        element.pop(column, None)
     element.update(values)
     return element
 
@@ -632,7 +664,9 @@ def _document_parts(**lists: str) -> Callable[[Row, StoreView], None]:
         document = record["entity_id"]
         for name, child_stream in lists.items():
             element = _element(child_stream, entity_id=document * 10 + 1, parent_id=document)
-            record[name] = [{**element, "created_at": record["created_at"]}]
+            if "created_at" in element:  # comments and tracks have one, items do not
+                element["created_at"] = record["created_at"]
+            record[name] = [element]
 
     return render
 
