@@ -53,9 +53,11 @@ class RenewedToken(AuthBase):
 
     method = "a renewed token"
 
-    def __init__(self, timeout: float, user_agent: str) -> None:
+    def __init__(self, timeout: float, headers: Mapping[str, str]) -> None:
+        """``headers``: what every request to the store carries besides the token (the
+        User-Agent, an access gate's headers)."""
         self._timeout = timeout
-        self._user_agent = user_agent
+        self._headers = dict(headers)
         self._token: str | None = None
         # A token from a renewal that no answer has accepted yet: a 401 for it says the
         # resource is refused, not that the token expired (it is minutes old).
@@ -131,7 +133,7 @@ class RenewedToken(AuthBase):
             return requests.post(
                 url,
                 timeout=self._timeout,
-                headers={"User-Agent": self._user_agent, "Accept": "application/json"},
+                headers={**self._headers, "Accept": "application/json"},
                 **kwargs,
             )
         except requests.exceptions.SSLError as exc:
@@ -147,9 +149,14 @@ class AdminToken(RenewedToken):
     method = "admin username and password (admin token)"
 
     def __init__(
-        self, rest_url: str, username: str, password: str, timeout: float, user_agent: str
+        self,
+        rest_url: str,
+        username: str,
+        password: str,
+        timeout: float,
+        headers: Mapping[str, str],
     ) -> None:
-        super().__init__(timeout, user_agent)
+        super().__init__(timeout, headers)
         self._login_url = rest_url + LOGIN_PATH
         self._credentials = {"username": username, "password": password}
 
@@ -189,8 +196,11 @@ class ImsToken(RenewedToken):
 
     method = "Adobe IMS OAuth 2 server-to-server credentials"
 
-    def __init__(self, config: Mapping[str, Any], timeout: float, user_agent: str) -> None:
-        super().__init__(timeout, user_agent)
+    def __init__(
+        self, config: Mapping[str, Any], timeout: float, headers: Mapping[str, str]
+    ) -> None:
+        # Adobe IMS is not the store: an access gate's headers are not for it.
+        super().__init__(timeout, {"User-Agent": headers["User-Agent"]})
         self._token_url = str(config["ims_token_url"])
         self._client_id = str(config["ims_client_id"])
         self._form = {
@@ -244,20 +254,20 @@ def oauth1(config: Mapping[str, Any]) -> OAuth1:
 
 
 def authenticator_for(
-    config: Mapping[str, Any], rest_url: str, timeout: float, user_agent: str
+    config: Mapping[str, Any], rest_url: str, timeout: float, headers: Mapping[str, str]
 ) -> AuthBase:
     """Choose the authentication method from which settings are present.
 
     ``settings.check_credentials`` has made sure there is exactly one, and it is complete.
     """
     if config.get("ims_client_id"):
-        return ImsToken(config, timeout, user_agent)
+        return ImsToken(config, timeout, headers)
     if config.get("consumer_key"):
         return oauth1(config)  # type: ignore[no-any-return]
     if config.get("access_token"):
         return BearerToken(config["access_token"])
     if config.get("username") and config.get("password"):
-        return AdminToken(rest_url, config["username"], config["password"], timeout, user_agent)
+        return AdminToken(rest_url, config["username"], config["password"], timeout, headers)
     msg = (
         "No credentials: set access_token, or username and password, or consumer_key, "
         "consumer_secret, access_token and access_token_secret."

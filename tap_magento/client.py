@@ -99,6 +99,12 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         self._warned_lock = threading.Lock()
 
     @property
+    @override
+    def http_headers(self) -> dict[str, Any]:
+        """The SDK's, and an access gate's (``request_headers``)."""
+        return {**super().http_headers, **self.connection.request_headers}
+
+    @property
     def bookmark_shape(self) -> BookmarkShape:
         """What this stream's bookmark holds in the STATE the tap writes."""
         keys = self.state_partitioning_keys

@@ -121,8 +121,14 @@ class MagentoConnection:
         # The SDK fills in every setting's default before we get here.
         self.timeout = float(config["request_timeout"])
         self.user_agent = str(config["user_agent"])
+        # An access gate's headers (request_headers): on every request to the store.
+        self.request_headers: dict[str, str] = dict(config.get("request_headers") or {})
+        protect(*self.request_headers.values())
         self.auth: AuthBase = authenticator_for(
-            config, self.rest_url, self.timeout, self.user_agent
+            config,
+            self.rest_url,
+            self.timeout,
+            {"User-Agent": self.user_agent, **self.request_headers},
         )
         self.credentials = Credentials(
             method=getattr(self.auth, "method", type(self.auth).__name__),

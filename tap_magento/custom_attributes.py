@@ -122,12 +122,22 @@ class AttributeObjects:
         self._logger = logger
         self._warned: set[tuple[str, str]] = set()
         self._plans: list[tuple[str | None, dict[str, str]]] = []
+        missing: list[str] = []
         for attributes in lists:
             holder = _holder(schema, attributes)
             declared = (holder or {}).get("properties", {}).get(OBJECT_FIELD)
             if declared is not None:
                 kinds = {code: _kind(prop) for code, prop in declared.get("properties", {}).items()}
                 self._plans.append((attributes.within, kinds))
+            elif holder is not None:  # the list is there: the catalog predates the setting
+                missing.append(attributes.within or "the records")
+        if missing:
+            logger.warning(
+                "%s: custom_attributes_as_object is on, but the catalog has no %s (in %s): it "
+                "was discovered without the setting, so none is sent. Run --discover again to "
+                "get the typed columns.",
+                stream, OBJECT_FIELD, " and ".join(missing),
+            )  # fmt: skip
 
     def add_to(self, record: dict[str, Any]) -> None:
         for within, kinds in self._plans:

@@ -136,13 +136,15 @@ def not_json_message(response: requests.Response, user_agent: str) -> str:
     if vendor is not None:
         return (
             f"{vendor} answered {where} with an HTML page instead of Magento's JSON: its "
-            f"firewall or bot protection is blocking the tap. Allow this machine's IP address "
-            f"or the User-Agent {user_agent!r} for /rest/ in {vendor}'s rules."
+            f"firewall, bot protection or access gate is blocking the tap. Allow this "
+            f"machine's IP address or the User-Agent {user_agent!r} for /rest/ in {vendor}'s "
+            "rules, or send the gate's headers (an access service token) with request_headers."
         )
     return (
         f"Expected JSON from {where} but got {content_type} ({len(response.content)} "
-        "bytes): a maintenance page, firewall or CDN answered instead of Magento, or "
-        "store_url is not the store's base URL."
+        "bytes): a maintenance page, firewall, access gate or CDN answered instead of "
+        "Magento (a gate's headers go in request_headers), or store_url is not the store's "
+        "base URL."
     )
 
 

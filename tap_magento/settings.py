@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,17 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         description="User-Agent header sent with every request (one line).",
     ),
     th.Property(
+        "request_headers",
+        th.CustomType({"type": ["object", "null"], "additionalProperties": {"type": "string"}}),
+        secret=True,
+        title="Request headers",
+        description="HTTP headers sent with every request to the store, the admin token "
+        "request included, for a store behind an access gate: e.g. "
+        '{"CF-Access-Client-Id": "...", "CF-Access-Client-Secret": "..."} for Cloudflare '
+        "Access, an allow-list header, or a Cookie. Not Authorization, Host, Content-Length "
+        "or User-Agent (user_agent). Values are kept out of every log line and error.",
+    ),
+    th.Property(
         "store_codes",
         th.CustomType(
             {
@@ -416,6 +428,36 @@ def check_settings(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None
         )
         raise config_error(msg)
     check_credentials(config)
+    check_request_headers(config.get("request_headers") or {})
+
+
+# Headers the tap sets itself: one from request_headers would contradict it.
+OWN_HEADERS = {
+    "authorization": "the credentials settings",
+    "host": "store_url",
+    "content-length": "the request itself",
+    "user-agent": "user_agent",
+}
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token
+
+
+def check_request_headers(headers: Mapping[str, str]) -> None:
+    for name, value in headers.items():
+        if not HEADER_NAME.fullmatch(name):
+            msg = (
+                f"request_headers: {name!r} is not a header name (letters, digits and "
+                "!#$%&'*+.^_`|~- only, no spaces or colons)."
+            )
+            raise config_error(msg)
+        if name.lower() in OWN_HEADERS:
+            msg = (
+                f"request_headers: {name} is set by the tap itself (from "
+                f"{OWN_HEADERS[name.lower()]}): remove it."
+            )
+            raise config_error(msg)
+        if "\r" in value or "\n" in value:
+            msg = f"request_headers: the value of {name} holds a line break: one line only."
+            raise config_error(msg)
 
 
 def check_credentials(config: Mapping[str, Any]) -> None:

@@ -134,6 +134,15 @@ CASES: dict[str, dict[str, Any]] = {
     "STATE file missing": {"state_path": "no-state.json", "says": "(No such file or directory). On a first run leave --state out"},
     "STATE file a folder": {"state_path": ".", "says": "cannot be read (Is a directory)"},
     "catalog file missing": {"catalog_path": "no-catalog.json", "says": "Write one with `tap-magento --discover`"},
+    # request_headers: headers the tap sets itself, and what HTTP cannot carry.
+    "request_headers Authorization": {"config": {"request_headers": {"Authorization": "Bearer x"}}, "says": "request_headers: Authorization is set by the tap itself (from the credentials settings)"},
+    "request_headers host": {"config": {"request_headers": {"host": "shop.example.com"}}, "says": "request_headers: host is set by the tap itself (from store_url)"},
+    "request_headers Content-Length": {"config": {"request_headers": {"Content-Length": "0"}}, "says": "Content-Length is set by the tap itself"},
+    "request_headers name with a space": {"config": {"request_headers": {"X Gate": "1"}}, "says": "request_headers: 'X Gate' is not a header name"},
+    "request_headers name with a colon": {"config": {"request_headers": {"X-Gate:": "1"}}, "says": "'X-Gate:' is not a header name"},
+    "request_headers value with a newline": {"config": {"request_headers": {"X-Gate": "a\r\nX-Other: b"}}, "says": "request_headers: the value of X-Gate holds a line break"},
+    "request_headers value a number": {"config": {"request_headers": {"X-Gate": 5}}, "says": "request_headers.X-Gate: 5 is not of type 'string'"},
+    "request_headers a list": {"config": {"request_headers": ["X-Gate: 1"]}, "says": "request_headers"},
     # Another Magento tap's STATE (hotglue's names and shapes): refused whole, with the fix.
     "STATE of another tap's streams": {"state": {"bookmarks": {"salerules": {}, **GOOD_STATE["bookmarks"]}}, "says": "This STATE was not written by tap-magento (a bookmark for salerules, which is not a stream of this tap)"},
     "STATE products without store views": {"state": {"bookmarks": {"products": {"replication_key": "updated_at", "replication_key_value": "2025-01-01T00:00:00+00:00"}}}, "says": "(products with one bookmark, not one per store_code)"},

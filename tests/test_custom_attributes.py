@@ -210,3 +210,25 @@ def test_customer_address_rows_carry_the_object_typed_as_the_parent_s(
     for row in rows:
         typed, sent = row["custom_attributes_object"], stored[row["id"]]
         assert typed == {"floor": int(sent["floor"]), "delivery_notes": sent["delivery_notes"]}
+
+
+def test_a_catalog_discovered_without_the_setting_says_to_rediscover(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    catalog = _catalog(server, tmp_path, bearer_config(server))  # discovered with it off
+    done = run_tap(
+        tmp_path,
+        bearer_config(server, **ON),
+        "--catalog",
+        write_json(tmp_path, "catalog.json", catalog),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    warnings = [line for line in done.stderr.splitlines() if "| WARNING" in line]
+    said = [w.split("| ")[-1].split(":")[0] for w in warnings if "Run --discover again" in w]
+    assert sorted(said) == ["categories", "customers", "products"]  # one WARNING a stream
+    assert len(warnings) == 3
+    assert any("(in the records and addresses)" in w for w in warnings)
+    records = SyncResult.parse(done.stdout).records
+    assert records["products"] and all(
+        "custom_attributes_object" not in p for p in records["products"]
+    )

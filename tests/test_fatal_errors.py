@@ -136,7 +136,7 @@ def test_integration_token_refused_as_bearer_says_to_use_oauth_or_the_store_opti
 def test_firewall_page_instead_of_json_names_the_firewall(server, tmp_path, fault, vendor) -> None:
     server.faults.add(fault)
     line = _fails_with(tmp_path, bearer_config(server), f"{vendor} answered GET /rest/")
-    assert "firewall or bot protection is blocking the tap" in line
+    assert "firewall, bot protection or access gate is blocking the tap" in line
     assert "User-Agent 'tap-magento'" in line
 
 

@@ -161,6 +161,13 @@ class HttpError(Exception):
         self.raw = raw  # a body that is not Magento's {"message": ...} (IMS errors)
 
 
+# What Cloudflare Access answers a request without a valid service token.
+ACCESS_GATE_PAGE = (
+    "<!DOCTYPE html><html><head><title>Forbidden</title></head><body><h1>Forbidden</h1>"
+    "<p>You don't have permission to view this application. Cloudflare Access</p></body></html>"
+)
+
+
 class GatewayGaveUp(Exception):
     """A gateway in front of the store answered instead of it (``Gateway``)."""
 
@@ -321,6 +328,9 @@ class SandboxServer:
         self.gateway: Gateway | None = None
         # What PHP prints before every answer when display_errors is on ("": nothing).
         self.php_output = ""
+        # Headers an access gate in front of the store wants on every request (Cloudflare
+        # Access service tokens, say); without them it answers 403 with its own page.
+        self.access_gate: dict[str, str] = {}
         # A database keeps its indexes sorted: keep each sort order's sorted rows until the
         # collection changes, instead of sorting the table again for every request.
         self._sorted: OrderedDict[tuple[Any, ...], SortedRows] = OrderedDict()
@@ -585,6 +595,12 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self._arrived = time.monotonic()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if server.access_gate and not self.path.startswith(IMS_TOKEN_PATH):
+                sent = {name: self.headers.get(name) for name in server.access_gate}
+                if sent != server.access_gate:
+                    headers = {"cf-ray": "8c1d2e3f4a5b6c7d-AMS", "Server": "cloudflare"}
+                    self._send(403, ACCESS_GATE_PAGE.encode(), "text/html", headers)
+                    return
             fault = server.faults.match(self.path)
             if fault is not None:
                 if fault.delay:
