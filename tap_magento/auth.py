@@ -13,7 +13,7 @@ from requests_oauthlib import OAuth1
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from tap_magento.diagnosis import network_reason, store_message, tls_message
+from tap_magento.diagnosis import network_reason, redirect_message, store_message, tls_message
 from tap_magento.errors import config_error
 from tap_magento.redaction import protect
 
@@ -130,10 +130,11 @@ class RenewedToken(AuthBase):
 
     def _post(self, url: str, what: str, **kwargs: Any) -> requests.Response:
         try:
-            return requests.post(
+            response = requests.post(
                 url,
                 timeout=self._timeout,
                 headers={**self._headers, "Accept": "application/json"},
+                allow_redirects=False,  # the password or secret goes nowhere else
                 **kwargs,
             )
         except requests.exceptions.SSLError as exc:
@@ -141,6 +142,9 @@ class RenewedToken(AuthBase):
         except requests.RequestException as exc:
             msg = f"Could not reach {url} to get {what}: {network_reason(exc)}"
             raise FatalAPIError(msg) from None
+        if response.is_redirect:
+            raise FatalAPIError(redirect_message(response))
+        return response
 
 
 class AdminToken(RenewedToken):

@@ -228,7 +228,7 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         try:
             with connection.stop.interruptible():
                 response = self.requests_session.send(
-                    self.authenticator(prepared), timeout=self.timeout
+                    self.authenticator(prepared), timeout=self.timeout, allow_redirects=False
                 )
         except requests.exceptions.ReadTimeout:
             # The tap's own gateway timeout: a smaller page may come back in time.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
@@ -53,6 +53,8 @@ def raise_for_answer(
 ) -> None:
     """Raise the error a failed answer calls for; return for a JSON success."""
     status = response.status_code
+    if response.is_redirect:
+        raise FatalAPIError(redirect_message(response))
     if is_html(response) and status not in {429, 502, 503, 504}:
         raise FatalAPIError(not_json_message(response, user_agent))
     if status < 400:
@@ -127,6 +129,41 @@ def unauthorized_message(response: requests.Response, credentials: Credentials) 
         f"{request_line(response)} needs: grant it to the integration (System > Extensions > "
         "Integrations > API) or to the admin user's role, or deselect the stream."
     )
+
+
+def redirect_message(response: requests.Response) -> str:
+    """One line: where the store sent the tap instead, and the store_url that asks it there.
+
+    Redirects are never followed: a request sent on to another address would take the
+    credentials with it (an OAuth signature, a token), or arrive without them and be refused
+    as if they were wrong.
+    """
+    location = urljoin(response.url, response.headers.get("Location", ""))
+    asked, sent_to = urlsplit(response.url), urlsplit(location)
+    suggested = (
+        moved_base(asked.path, sent_to.path, f"{sent_to.scheme}://{sent_to.netloc}") or location
+    )
+    return (
+        f"The store answered {request_line(response)} with a redirect ({response.status_code}) "
+        f"to {location}: set store_url to {suggested}. The tap follows no redirect, so that "
+        "credentials never go to another address."
+    )
+
+
+def moved_base(asked: str, sent_to: str, origin: str) -> str | None:
+    """The store's base URL after the move: the redirect's address less what it has in
+    common with the request's at the end (the route)."""
+    asked_parts, sent_parts = asked.strip("/").split("/"), sent_to.strip("/").split("/")
+    common = 0
+    while (
+        common < min(len(asked_parts), len(sent_parts))
+        and asked_parts[-1 - common] == sent_parts[-1 - common]
+    ):
+        common += 1
+    if common == 0:
+        return None
+    base = "/".join(sent_parts[: len(sent_parts) - common])
+    return f"{origin}/{base}".rstrip("/")
 
 
 def not_json_message(response: requests.Response, user_agent: str) -> str:

@@ -37,6 +37,13 @@ class Cancelled(BaseException):
         self.exit_status = exit_status
 
 
+class TargetGone(Cancelled):
+    """The target stopped reading the tap's output (``target_pipe``)."""
+
+    def __init__(self) -> None:
+        super().__init__("a broken pipe", 1)
+
+
 class Stop:
     """Whether the run has been told to stop; waits that end early when it is."""
 
@@ -77,22 +84,34 @@ class Stop:
         finally:
             self._interruptible -= 1
 
+    def halt(self, cancelled: Cancelled) -> None:
+        """Stop the run for another reason than a signal (the target went away); the first
+        reason is the one the run ends with."""
+        if self._cancelled is None:
+            self._cancelled = cancelled
+
     def request(self, signum: int) -> None:
         """What the signal handler does: remember the signal; raise where that is safe."""
         if self._cancelled is None:
             number = signal.Signals(signum)
-            self._cancelled = Cancelled(number.name, EXIT_STATUS.get(number, 128 + number))
+            self._cancelled = (
+                TargetGone()
+                if number == signal.SIGPIPE
+                else Cancelled(number.name, EXIT_STATUS.get(number, 128 + number))
+            )
         if self._interruptible > 0:
             raise self._cancelled
 
     @contextmanager
     def on_signals(self) -> Iterator[None]:
-        """SIGTERM and SIGINT stop the run while in this block (the main thread only)."""
+        """SIGTERM and SIGINT stop the run while in this block (the main thread only), and so
+        does SIGPIPE, which ``target_pipe`` sends when the target goes away."""
 
         def handle(signum: int, frame: FrameType | None) -> None:
             self.request(signum)
 
-        previous = {number: signal.signal(number, handle) for number in EXIT_STATUS}
+        numbers = (*EXIT_STATUS, signal.SIGPIPE)
+        previous = {number: signal.signal(number, handle) for number in numbers}
         try:
             yield
         finally:

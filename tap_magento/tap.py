@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 from singer_sdk import Stream, Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.capabilities import CapabilitiesEnum, TapCapabilities
 from singer_sdk.singerlib import Catalog
@@ -37,9 +36,10 @@ from tap_magento.settings import (
     environment_config,
     read_config_file,
 )
-from tap_magento.stopping import Cancelled, Clock, Stop
+from tap_magento.stopping import Cancelled, Clock, Stop, TargetGone
 from tap_magento.store_directory import StoreDirectory
 from tap_magento.streams import STREAM_NAMES, STREAM_TYPES
+from tap_magento.target_pipe import TargetWriter, watching
 
 if TYPE_CHECKING:
     from singer_sdk.singerlib.encoding.base import GenericSingerWriter
@@ -56,8 +56,9 @@ class TapMagento(Tap):
     name = "tap-magento"
 
     config_jsonschema = CONFIG_SCHEMA
-    # msgspec encodes RECORD messages several times faster than the SDK's default writer.
-    message_writer_class = MsgSpecWriter
+    # msgspec encodes RECORD messages several times faster than the SDK's default writer; the
+    # tap's own (``__init__``) also stops the run when the target goes away.
+    message_writer_class = TargetWriter
     capabilities: ClassVar[list[CapabilitiesEnum]] = [*Tap.capabilities, TapCapabilities.TEST]
 
     def __init__(
@@ -91,7 +92,7 @@ class TapMagento(Tap):
             check_catalog(raw_catalog)
         super().__init__(
             config=config, catalog=catalog, state=state, validate_config=validate_config,
-            setup_mapper=setup_mapper, message_writer=message_writer,
+            setup_mapper=setup_mapper, message_writer=message_writer or TargetWriter(self.stop),
         )  # fmt: skip
         if raw_catalog is not None:
             for name in unknown_selected_streams(raw_catalog, STREAM_NAMES):
@@ -317,9 +318,16 @@ class TapMagento(Tap):
         except EXPLAINED_ERRORS as error:
             cls._fail(ctx, error)
         try:
-            with tap.stop.on_signals():
+            with tap.stop.on_signals(), watching(tap.stop):
                 tap.skip_unavailable_streams()
                 tap.sync_all_or_say_where_it_stopped()
+        except TargetGone:
+            cls.logger.error(
+                "The target stopped reading the tap's output (a broken pipe): this run is "
+                "incomplete and sent no request after it. The next run resumes from the last "
+                "STATE the target confirmed; the target's own log says why it stopped."
+            )
+            ctx.exit(1)
         except Cancelled as stopped:
             cls.logger.error(
                 "Stopped by %s: no request was sent after it; the last STATE covers every "
@@ -339,6 +347,8 @@ class TapMagento(Tap):
         """
         try:
             self.sync_all()
+        except TargetGone:
+            raise  # nobody is reading a STATE any more
         except (Cancelled, *EXPLAINED_ERRORS):
             self.state_writer.write_state(self.state)
             raise

@@ -118,7 +118,8 @@ def test_a_renewed_token_the_store_refuses_is_not_renewed_again() -> None:
     granted = frozenset({"Magento_Backend::store"})
     with make_server(policy=AuthPolicy(granted_resources=granted)) as server:
         creds = server.auth.credentials
-        auth = AdminToken(server.url + "/rest", creds.username, creds.password, 10, "tap-magento")
+        headers = {"User-Agent": "tap-magento"}
+        auth = AdminToken(server.url + "/rest", creds.username, creds.password, 10, headers)
         with requests.Session() as session:
             for _ in range(3):
                 answer = session.get(server.url + "/rest/V1/orders?searchCriteria[pageSize]=1",

@@ -161,6 +161,10 @@ class HttpError(Exception):
         self.raw = raw  # a body that is not Magento's {"message": ...} (IMS errors)
 
 
+MOVED_PAGE = (
+    "<html><head><title>301 Moved Permanently</title></head><body><center><h1>301 Moved "
+    "Permanently</h1></center><hr><center>nginx</center></body></html>"
+)
 # What Cloudflare Access answers a request without a valid service token.
 ACCESS_GATE_PAGE = (
     "<!DOCTYPE html><html><head><title>Forbidden</title></head><body><h1>Forbidden</h1>"
@@ -331,6 +335,9 @@ class SandboxServer:
         # Headers an access gate in front of the store wants on every request (Cloudflare
         # Access service tokens, say); without them it answers 403 with its own page.
         self.access_gate: dict[str, str] = {}
+        # Where a web server in front sends every request instead ("https://www.shop..."),
+        # with a 301 and the request's path, as nginx's `return 301 <to>$request_uri` does.
+        self.redirect_to = ""
         # A database keeps its indexes sorted: keep each sort order's sorted rows until the
         # collection changes, instead of sorting the table again for every request.
         self._sorted: OrderedDict[tuple[Any, ...], SortedRows] = OrderedDict()
@@ -595,6 +602,10 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             self._arrived = time.monotonic()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if server.redirect_to:
+                location = {"Location": server.redirect_to.rstrip("/") + self.path}
+                self._send(301, MOVED_PAGE.encode(), "text/html", location)
+                return
             if server.access_gate and not self.path.startswith(IMS_TOKEN_PATH):
                 sent = {name: self.headers.get(name) for name in server.access_gate}
                 if sent != server.access_gate:
