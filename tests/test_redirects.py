@@ -18,17 +18,33 @@ def _moved(server: SandboxServer, to: str) -> SandboxServer:
     return server
 
 
+ANOTHER_HOST = ("http://localhost:{port}", "http://localhost:{port}")  # www., say
+TO_HTTPS = ("https://127.0.0.1:{port}", "https://127.0.0.1:{port}")
+INDEX_PHP = ("http://127.0.0.1:{port}/index.php", "http://127.0.0.1:{port}/index.php")
+
+
+# Each kind of redirect, each way to log in (the admin's is the token request), and --test.
 @pytest.mark.parametrize(
-    ("to", "store_url"),
+    ("to", "store_url", "config_for", "command"),
     [
-        ("http://localhost:{port}", "http://localhost:{port}"),  # another host: www., say
-        ("https://127.0.0.1:{port}", "https://127.0.0.1:{port}"),  # http:// to https://
-        ("http://127.0.0.1:{port}/index.php", "http://127.0.0.1:{port}/index.php"),  # a path
+        (*ANOTHER_HOST, bearer_config, []),
+        (*TO_HTTPS, bearer_config, []),
+        (*INDEX_PHP, bearer_config, []),
+        (*ANOTHER_HOST, oauth_config, []),
+        (*ANOTHER_HOST, admin_config, []),
+        (*TO_HTTPS, admin_config, ["--test"]),
+        (*ANOTHER_HOST, oauth_config, ["--test"]),
     ],
-    ids=["another-host", "to-https", "index-php"],
+    ids=[
+        "another-host",
+        "to-https",
+        "index-php",
+        "oauth",
+        "admin-login",
+        "admin-test",
+        "oauth-test",
+    ],
 )
-@pytest.mark.parametrize("config_for", [bearer_config, oauth_config, admin_config])
-@pytest.mark.parametrize("command", [[], ["--test"]], ids=["sync", "test"])
 def test_a_redirect_stops_the_run_at_once_naming_the_store_url_to_set(
     tmp_path: Path, to: str, store_url: str, config_for, command: list[str]
 ) -> None:
