@@ -7,6 +7,8 @@
     python scripts/benchmark.py --orders 20000 --select status,grand_total   # a few fields
     python scripts/benchmark.py --orders 12000 --lean --latency real --workers 1,4   # slow store
     python scripts/benchmark.py --orders 20000 --children sales --no-bare-client   # child rows
+    python scripts/benchmark.py --orders 6000 --wholesale-every 30 --workers 1,4 \
+        --no-bare-client          # a B2B store: one order in 30 has 1,000 lines (2.6 MB of JSON)
 
 The sandbox runs in this process; the tap runs as its own process (``tap-magento``), reading only
 one stream, with its Singer output written to a file and counted. ``--latency real`` makes every
@@ -52,6 +54,10 @@ def main() -> None:
     parser.add_argument("--paging", choices=sorted(PAGING), default="keyset")
     parser.add_argument("--offset-row-us", type=float, default=0.0)
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
+    parser.add_argument(
+        "--wholesale-every", type=int, default=0, help="every Nth order has --wholesale-lines"
+    )
+    parser.add_argument("--wholesale-lines", type=int, default=StoreSize.wholesale_lines)
     parser.add_argument("--failure-rate", type=float, default=0.0)
     parser.add_argument("--broken", type=int, default=0, help="orders the store cannot render")
     parser.add_argument("--latency", choices=sorted(LATENCY_MODELS), help="a store model")
@@ -72,7 +78,9 @@ def main() -> None:
     launcher = Launcher()  # before the store is built: see the module's docstring
 
     started = time.perf_counter()
-    store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
+    size = StoreSize(orders=args.orders, wholesale_every=args.wholesale_every,
+                     wholesale_lines=args.wholesale_lines)  # fmt: skip
+    store = SandboxStore(size, lean=args.lean)
     print(f"sandbox store with {args.orders} orders built in {time.perf_counter() - started:.1f}s")
     behaviour = SearchBehaviour(
         offset_row_seconds=args.offset_row_us / 1e6,
@@ -171,7 +179,9 @@ def _compare_with_bare_client(
     args: argparse.Namespace, tap_rates: dict[int, float], launcher: Launcher
 ) -> None:
     """The same store, read by ``bare_client.py``: the least any client could do."""
-    store = SandboxStore(StoreSize(orders=args.orders), lean=args.lean)
+    size = StoreSize(orders=args.orders, wholesale_every=args.wholesale_every,
+                     wholesale_lines=args.wholesale_lines)  # fmt: skip
+    store = SandboxStore(size, lean=args.lean)
     with SandboxServer(store) as server, tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "count"
         run = launcher.run(

@@ -16,12 +16,15 @@ from typing_extensions import override
 from tap_magento.diagnosis import network_reason, redirect_message, store_message, tls_message
 from tap_magento.errors import config_error
 from tap_magento.redaction import protect
+from tap_magento.stopping import Clock
+from tap_magento.totp import STEP_SECONDS, code_at, secret_key
 
 # Both libraries log the signed Authorization header (consumer key, token) at DEBUG.
 for _name in ("requests_oauthlib", "oauthlib"):
     logging.getLogger(_name).setLevel(logging.INFO)
 
 LOGIN_PATH = "/V1/integration/admin/token"
+TFA_PATH = "/V1/tfa/provider/google/authenticate"
 
 
 class BearerToken(AuthBase):
@@ -63,6 +66,9 @@ class RenewedToken(AuthBase):
         # resource is refused, not that the token expired (it is minutes old).
         self._unproven = False
         self.logins = 0
+        # A login the store refused: parallel readers waiting for a token get the same error
+        # instead of each trying again (six failed logins lock a Magento admin account).
+        self._refusal: FatalAPIError | None = None
         # Parallel readers: requests that fail with the same expired token share one renewal.
         self._renewal = threading.Lock()
 
@@ -92,8 +98,14 @@ class RenewedToken(AuthBase):
             return self._token
 
     def _login(self) -> str:
+        if self._refusal is not None:
+            raise self._refusal
         self.logins += 1
-        token = self.fetch_token()
+        try:
+            token = self.fetch_token()
+        except FatalAPIError as refusal:
+            self._refusal = refusal
+            raise
         protect(token)
         return token
 
@@ -161,20 +173,30 @@ class AdminToken(RenewedToken):
         headers: Mapping[str, str],
     ) -> None:
         super().__init__(timeout, headers)
-        self._login_url = rest_url + LOGIN_PATH
+        self._rest_url = rest_url
         self._credentials = {"username": username, "password": password}
 
     @override
     def fetch_token(self) -> str:
-        response = self._post(self._login_url, "an admin token", json=self._credentials)
-        message = store_message(response)
-        if response.status_code == 401 and "2fa" in message.lower():
+        response = self._post(self._rest_url + LOGIN_PATH, "an admin token", json=self._credentials)
+        wanted = _providers(response)
+        if wanted is not None:
+            named = ", ".join(wanted) or "not named by the store"
+            way_out = (
+                "Set totp_secret to the admin user's Google Authenticator secret, or use "
+                if not wanted or PROVIDER_NAMES["google"] in wanted
+                else "The tap answers Google Authenticator codes only: use "
+            )
             msg = (
                 "The store requires two-factor authentication for admin tokens "
-                f"({message!r}). Use an integration instead: set access_token (Bearer) or "
-                "consumer_key, consumer_secret, access_token and access_token_secret (OAuth 1.0a)."
+                f"({store_message(response)!r}; this user's providers: {named}). "
+                f"{way_out}{INTEGRATION_INSTEAD}"
             )
             raise FatalAPIError(msg)
+        return self._token_from(response, LOGIN_PATH)
+
+    def _token_from(self, response: requests.Response, path: str) -> str:
+        message = store_message(response)
         if response.status_code == 401:
             msg = f"The store refused the admin username or password: {message}"
             raise FatalAPIError(msg)
@@ -186,9 +208,116 @@ class AdminToken(RenewedToken):
         except ValueError:
             token = None
         if not isinstance(token, str) or not token:
-            msg = f"{self._login_url} did not answer with a token (is this a Magento store?)"
+            msg = f"{self._rest_url}{path} did not answer with a token (is this a Magento store?)"
             raise FatalAPIError(msg)
         return token
+
+
+class AuthenticatorAdminToken(AdminToken):
+    """An admin user's token on a store with two-factor authentication, from
+    ``POST /V1/tfa/provider/google/authenticate`` with the current Google Authenticator code.
+
+    Each login (the first, and each renewal) computes a fresh code from ``totp_secret`` and the
+    clock. A code refused is tried once more as the next step's: a store whose clock runs up
+    to 30 s ahead of this machine's (beyond its ``otp_window``) takes that one.
+    """
+
+    method = "admin username, password and Google Authenticator code (admin token)"
+
+    def __init__(
+        self,
+        rest_url: str,
+        username: str,
+        password: str,
+        *,
+        totp_secret: str,
+        clock: Clock,
+        timeout: float,
+        headers: Mapping[str, str],
+    ) -> None:
+        super().__init__(rest_url, username, password, timeout, headers)
+        self._key = secret_key(totp_secret)
+        self._clock = clock
+
+    @override
+    def fetch_token(self) -> str:
+        now = self._clock.unix_time()
+        response = self._authenticate(code_at(self._key, now))
+        if _code_refused(response):
+            response = self._authenticate(code_at(self._key, now + STEP_SECONDS))
+            if _code_refused(response):
+                msg = (
+                    "The store refused the Google Authenticator code twice (this step's and "
+                    f"the next one's: {store_message(response)!r}): check that totp_secret is "
+                    "this admin user's secret, and that this machine's clock is right."
+                )
+                raise FatalAPIError(msg)
+        message = store_message(response)
+        if response.status_code == 404:
+            msg = (
+                f"The store has no {TFA_PATH} (Magento_TwoFactorAuth is disabled, or Google "
+                "Authenticator is not installed): leave totp_secret out."
+            )
+            raise FatalAPIError(msg)
+        if response.status_code == 400 and "not configured" in message.lower():
+            msg = (
+                f"The store says {message!r}: this admin user has not set up Google "
+                "Authenticator yet. Sign in to the admin once and scan its code, then set "
+                "totp_secret to that secret."
+            )
+            raise FatalAPIError(msg)
+        if response.status_code == 400 and "not allowed" in message.lower():
+            wanted = self._providers_wanted()
+            msg = (
+                f"The store does not take Google Authenticator codes from this admin user "
+                f"({message!r}); it wants {wanted}, which the tap cannot answer: use "
+            ) + INTEGRATION_INSTEAD
+            raise FatalAPIError(msg)
+        return self._token_from(response, TFA_PATH)
+
+    def _authenticate(self, code: str) -> requests.Response:
+        body = {**self._credentials, "otp": code}
+        return self._post(self._rest_url + TFA_PATH, "an admin token", json=body)
+
+    def _providers_wanted(self) -> str:
+        """The user's providers, as the plain admin login names them to a 2FA user."""
+        response = self._post(self._rest_url + LOGIN_PATH, "an admin token", json=self._credentials)
+        return ", ".join(_providers(response) or ["another provider"])
+
+
+# Magento_TwoFactorAuth's provider codes.
+PROVIDER_NAMES = {
+    "google": "Google Authenticator",
+    "duo_security": "Duo Security",
+    "authy": "Authy",
+    "u2fkey": "a U2F security key",
+}
+INTEGRATION_INSTEAD = (
+    "an integration instead: set access_token (Bearer) or consumer_key, consumer_secret, "
+    "access_token and access_token_secret (OAuth 1.0a)."
+)
+
+
+def _providers(response: requests.Response) -> list[str] | None:
+    """The providers a 2FA store's answer to the plain admin login names (None when it is not
+    that answer). Magento lists them in ``parameters.active_providers`` (codes, or objects with
+    a ``code``); some versions only say to use the provider endpoints."""
+    message = store_message(response).lower()
+    if response.status_code not in {400, 401} or not ("2fa" in message or "two-factor" in message):
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    parameters = body.get("parameters") if isinstance(body, dict) else None
+    listed = parameters.get("active_providers") if isinstance(parameters, dict) else None
+    codes = [item.get("code") if isinstance(item, dict) else item for item in listed or []]
+    return [PROVIDER_NAMES.get(str(code), str(code)) for code in codes if code]
+
+
+def _code_refused(response: requests.Response) -> bool:
+    # "Invalid code." (an AuthorizationException); wrong credentials are a 401 about the sign-in.
+    return response.status_code == 401 and "code" in store_message(response).lower()
 
 
 class ImsToken(RenewedToken):
@@ -258,7 +387,11 @@ def oauth1(config: Mapping[str, Any]) -> OAuth1:
 
 
 def authenticator_for(
-    config: Mapping[str, Any], rest_url: str, timeout: float, headers: Mapping[str, str]
+    config: Mapping[str, Any],
+    rest_url: str,
+    timeout: float,
+    headers: Mapping[str, str],
+    clock: Clock,
 ) -> AuthBase:
     """Choose the authentication method from which settings are present.
 
@@ -270,6 +403,16 @@ def authenticator_for(
         return oauth1(config)  # type: ignore[no-any-return]
     if config.get("access_token"):
         return BearerToken(config["access_token"])
+    if config.get("totp_secret"):
+        return AuthenticatorAdminToken(
+            rest_url,
+            config["username"],
+            config["password"],
+            totp_secret=config["totp_secret"],
+            clock=clock,
+            timeout=timeout,
+            headers=headers,
+        )
     if config.get("username") and config.get("password"):
         return AdminToken(rest_url, config["username"], config["password"], timeout, headers)
     msg = (

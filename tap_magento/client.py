@@ -30,7 +30,7 @@ from tap_magento.diagnosis import (
     raise_for_answer,
     request_line,
 )
-from tap_magento.errors import BadAnswer, PageCut
+from tap_magento.errors import BadAnswer, PageCut, PageTooBig
 from tap_magento.inputs import BookmarkShape
 from tap_magento.php_output import split_php_output
 from tap_magento.progress import Progress, log_request_duration
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 # Decimals stay exact: Magento's prices and quantities are decimals in its database.
 JSON_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
+CHUNK_BYTES = 2**16  # read at a time from an answer whose size is capped
 
 
 class Run(Protocol):
@@ -171,10 +172,11 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         token: Any,
         progress: Progress,
         retries: Retries | None = None,
+        byte_cap: int | None = None,
     ) -> bytes:
         """One page's JSON: its request built by the SDK's hooks, paced, retried by cause
         (``retries``: fewer tries for some causes), validated; no request once the run is
-        told to stop.
+        told to stop. An answer beyond ``byte_cap`` bytes is left unread: ``PageTooBig``.
 
         The SDK's own page loop (``request_records``) cannot tell its hooks which pass a page
         belongs to; this is the part of it a pass (``tap_magento.passes``) needs, through its
@@ -194,7 +196,7 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
             counter.with_context(context)
             while True:
                 try:
-                    content = self._send(prepared, progress)
+                    content = self._send(prepared, progress, byte_cap)
                     break
                 except RETRIED_ERRORS as error:
                     cause, wait = schedule.after(error)  # raises when no retry is left
@@ -219,7 +221,9 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         """The page token of the smallest first page (None: the endpoint is not paged)."""
         return None
 
-    def _send(self, prepared: requests.PreparedRequest, progress: Progress) -> bytes:
+    def _send(
+        self, prepared: requests.PreparedRequest, progress: Progress, byte_cap: int | None
+    ) -> bytes:
         """One attempt: the JSON it answered, or the error that says what went wrong."""
         connection = self.connection
         connection.stop.check()
@@ -228,8 +232,13 @@ class MagentoStream(LeanRecordMessages, RESTStream[Any]):
         try:
             with connection.stop.interruptible():
                 response = self.requests_session.send(
-                    self.authenticator(prepared), timeout=self.timeout, allow_redirects=False
+                    self.authenticator(prepared),
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    stream=byte_cap is not None,
                 )
+                if byte_cap is not None:
+                    read_capped(response, byte_cap)
         except requests.exceptions.ReadTimeout:
             # The tap's own gateway timeout: a smaller page may come back in time.
             msg = (
@@ -329,3 +338,24 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, RetriableAPIError):
         return str(error)
     return f"{type(error).__name__}: {network_reason(error)}"
+
+
+def read_capped(response: requests.Response, byte_cap: int) -> None:
+    """Read a streamed answer's body, unless it goes beyond ``byte_cap`` bytes: then the
+    connection is closed with the rest unread (``PageTooBig``), so a worker never holds
+    more than that of one answer. Decompressed bytes count (what would be held)."""
+    declared = response.headers.get("Content-Length", "")
+    encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+    if declared.isdigit() and int(declared) > byte_cap and not encoded:
+        response.close()
+        raise PageTooBig(int(declared))
+    parts: list[bytes] = []
+    held = 0
+    for part in response.iter_content(CHUNK_BYTES):
+        held += len(part)
+        if held > byte_cap:
+            response.close()
+            raise PageTooBig(held)
+        parts.append(part)
+    # What ``response.content`` would have read; later checks read the body from there.
+    response._content = b"".join(parts)

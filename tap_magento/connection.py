@@ -21,7 +21,7 @@ from tap_magento.stopping import Clock, RunClock, Stop
 
 SANDBOX = "sandbox"  # store_url that starts the bundled sandbox store (the CLI does)
 SECRET_SETTINGS = ("access_token", "access_token_secret", "consumer_key", "consumer_secret",
-                   "password", "ims_client_secret")  # fmt: skip
+                   "password", "ims_client_secret", "totp_secret")  # fmt: skip
 
 
 def rest_url(store_url: str, *, tenant: bool = False) -> str:
@@ -129,6 +129,7 @@ class MagentoConnection:
             self.rest_url,
             self.timeout,
             {"User-Agent": self.user_agent, **self.request_headers},
+            self.clock,
         )
         self.credentials = Credentials(
             method=getattr(self.auth, "method", type(self.auth).__name__),

@@ -53,5 +53,14 @@ class PageCut(UnreadableRecords):
     """
 
 
+class PageTooBig(Exception):
+    """An answer that went on beyond what a page of several records may take (its first
+    ``seen`` bytes were read, the rest left unread): asked for again, smaller."""
+
+    def __init__(self, seen: int) -> None:
+        super().__init__(f"an answer beyond {seen} bytes")
+        self.seen = seen
+
+
 class BadAnswer(RetriableAPIError):
     """A 200 whose body is not valid JSON (cut short, or broken): asked for again."""

@@ -87,8 +87,14 @@ class StreamList:
     def timestamp_field(self) -> str | None:
         return self.stream.replication_key
 
-    def fetch(self, cursor: Cursor, progress: Progress, retries: Retries | None) -> bytes:
-        return self.stream.fetch(self.context, cursor, progress, retries)
+    def fetch(
+        self,
+        cursor: Cursor,
+        progress: Progress,
+        retries: Retries | None,
+        byte_cap: int | None = None,
+    ) -> bytes:
+        return self.stream.fetch(self.context, cursor, progress, retries, byte_cap)
 
     def parse(self, content: bytes) -> Page:
         return self.stream.parse_page(content)

@@ -23,6 +23,7 @@ from tap_magento.connection import rest_url
 from tap_magento.errors import config_error
 from tap_magento.search_criteria import CONDITION_TYPES
 from tap_magento.timestamps import parse_setting
+from tap_magento.totp import secret_key
 
 # Magento refuses bigger pages when input limits are on (maximum 300 by default); without
 # them, a page of thousands of full orders takes minutes for the store to render.
@@ -90,7 +91,7 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         th.StringType(min_length=1),
         title="Admin username",
         description="Admin user name: the tap gets an admin token and renews it when it "
-        "expires. Not possible when the store enforces two-factor authentication.",
+        "expires. On a store that enforces two-factor authentication, with totp_secret.",
     ),
     th.Property(
         "password",
@@ -98,6 +99,16 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         secret=True,
         title="Admin password",
         description="Admin user password (with username).",
+    ),
+    th.Property(
+        "totp_secret",
+        th.StringType(min_length=1),
+        secret=True,
+        title="Admin's authenticator secret",
+        description="With username and password, on a store that enforces two-factor "
+        "authentication: the base32 secret of the admin user's Google Authenticator (the key "
+        "shown beside its QR code). The tap computes each one-time code (RFC 6238) and gets "
+        "the admin token from POST /V1/tfa/provider/google/authenticate.",
     ),
     th.Property(
         "ims_client_id",
@@ -465,7 +476,7 @@ def check_credentials(config: Mapping[str, Any]) -> None:
     ways = {
         "OAuth 1.0a": ("consumer_key", "consumer_secret", "access_token", "access_token_secret"),
         "Adobe IMS": ("ims_client_id", "ims_client_secret", "ims_org_id"),
-        "an admin user": ("username", "password"),
+        "an admin user": ("username", "password", "totp_secret"),
     }
     chosen = {way: [n for n in names if config.get(n)] for way, names in ways.items()}
     # access_token belongs to OAuth 1.0a only beside the other OAuth settings.
@@ -484,14 +495,37 @@ def check_credentials(config: Mapping[str, Any]) -> None:
         )
         raise config_error(msg)
     ((way, names),) = chosen.items()
+    if way == "an admin user":
+        _check_admin_login(names, config)
+        return
     missing = [n for n in ways.get(way, ()) if n not in names]
-    if way == "an admin user" and missing:
-        msg = f"{names[0]} is set without {missing[0]}: an admin login needs both."
-        raise config_error(msg)
     if missing:
         needed = ", ".join(ways[way][:-1]) + f" and {ways[way][-1]}"
         msg = f"{way} needs {needed}; {', '.join(missing)} missing."
         raise config_error(msg)
+
+
+def _check_admin_login(names: list[str], config: Mapping[str, Any]) -> None:
+    if names == ["totp_secret"]:
+        msg = (
+            "totp_secret is set without username and password: its one-time codes sign in "
+            "an admin user, so set the user's username and password too."
+        )
+        raise config_error(msg)
+    login = [n for n in names if n != "totp_secret"]
+    if len(login) == 1:
+        other = "password" if login == ["username"] else "username"
+        msg = f"{login[0]} is set without {other}: an admin login needs both."
+        raise config_error(msg)
+    if "totp_secret" in names:
+        try:
+            secret_key(str(config["totp_secret"]))
+        except ValueError:
+            msg = (
+                "totp_secret is not a base32 secret: copy the key the admin's Google "
+                "Authenticator set-up shows (letters A-Z and digits 2-7, spaces allowed)."
+            )
+            raise config_error(msg) from None
 
 
 # What a value that fails a setting's pattern should look like.
@@ -510,6 +544,12 @@ def _schema_problem(error: ValidationError) -> str:
         # Inside an object setting: stream_filters.orders[0].field
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
         return f"{where[1:]}: {error.message}"
+    if isinstance(error.schema, Mapping) and error.schema.get("secret"):
+        # jsonschema's messages start with the value itself.
+        if error.validator == "minLength":
+            return f"{setting} is empty"
+        expected = f"{error.validator} {error.validator_value!r}"
+        return f"{setting} must have {expected} (its value is not shown: it is a secret)"
     if error.validator == "pattern" and setting in PATTERN_HINTS:
         return f"{setting} has {error.instance!r}, which is not {PATTERN_HINTS[setting]}"
     if error.validator == "uniqueItems":

@@ -126,6 +126,10 @@ class Clock(Protocol):
         """Seconds on a clock that only goes forward."""
         ...
 
+    def unix_time(self) -> float:
+        """Seconds since 1970 (UTC), as another machine's clock reads them: one-time codes."""
+        ...
+
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``; raise ``Cancelled`` as soon as the run is told to stop."""
         ...
@@ -139,6 +143,9 @@ class RunClock:
 
     def now(self) -> float:
         return time.monotonic()
+
+    def unix_time(self) -> float:
+        return time.time()
 
     def sleep(self, seconds: float) -> None:
         self._stop.wait(seconds)

@@ -153,15 +153,25 @@ class FakeClock:
     once and is recorded. So retry schedules and pacing are checked by what the tap asked
     for, never by when requests arrived (which a busy machine delays)."""
 
-    def __init__(self, *, frozen: bool = False) -> None:
-        """``frozen``: waits do not move it (as several threads waiting at the same time)."""
+    def __init__(self, *, frozen: bool = False, unix_start: float = 1_800_000_000.0) -> None:
+        """``frozen``: waits do not move it (as several threads waiting at the same time);
+        ``unix_start``: what ``unix_time`` reads before any wait."""
         self._now = 0.0
+        self._unix_start = unix_start
         self._frozen = frozen
         self.waits: list[float] = []
         self._lock = threading.Lock()
 
     def now(self) -> float:
         return self._now
+
+    def unix_time(self) -> float:
+        return self._unix_start + self._now
+
+    def pass_wall_time(self, seconds: float) -> None:
+        """Move ``unix_time`` only (as the hours a long sync takes between two logins)."""
+        with self._lock:
+            self._unix_start += seconds
 
     def sleep(self, seconds: float) -> None:
         with self._lock:
@@ -295,6 +305,11 @@ def admin_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
         "password": creds.password,
         **extra,
     }
+
+
+def two_factor_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:
+    """An admin user with Google Authenticator, on a store that enforces two-factor auth."""
+    return {**admin_config(server, **extra), "totp_secret": server.auth.credentials.totp_secret}
 
 
 def ims_config(server: SandboxServer, **extra: Any) -> dict[str, Any]:

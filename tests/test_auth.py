@@ -67,14 +67,6 @@ def test_admin_token_that_expires_mid_sync_is_renewed_once() -> None:
         assert statuses.count(401) == server.auth.logins - 1
 
 
-def test_two_factor_auth_says_which_methods_to_use_instead() -> None:
-    with make_server(policy=AuthPolicy(two_factor_required=True)) as server:
-        with pytest.raises(FatalAPIError, match="two-factor") as error:
-            sync(admin_config(server), streams=ORDERS)
-        assert "consumer_key" in str(error.value)
-        assert "access_token" in str(error.value)
-
-
 def test_integration_token_refused_as_bearer_points_to_oauth1() -> None:
     with make_server(policy=AuthPolicy(integration_as_bearer=False)) as server:
         with pytest.raises(FatalAPIError, match=r"OAuth 1\.0a") as error:

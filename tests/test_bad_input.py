@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tap_magento.connection import SECRET_SETTINGS
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import SyncResult, bearer_config, make_server, oauth_config, run_cli, write_json
 
@@ -108,7 +109,11 @@ CASES: dict[str, dict[str, Any]] = {
     "IMS and a token": {"config": {"ims_client_id": "abc", "ims_client_secret": "s3cr3t-ims", "ims_org_id": "X@AdobeOrg"}, "says": "Two ways to authenticate are set"},
     "IMS scopes empty": {"config": {"ims_scopes": []}, "says": "ims_scopes: [] should be non-empty"},
     "IMS token URL not a URL": {"config": {"ims_token_url": "ims.adobe.com"}, "says": "ims_token_url: 'ims.adobe.com' does not match"},
-    "empty token": {"config": {"access_token": ""}, "says": "access_token: '' should be non-empty"},
+    "empty token": {"config": {"access_token": ""}, "says": "access_token is empty"},
+    "password a number": {"config": {"access_token": None, "username": "admin", "password": 918273}, "says": "password must have type"},
+    "totp_secret not base32": {"config": {"access_token": None, "username": "admin", "password": "pa55word", "totp_secret": "JBSWY3DP1"}, "says": "totp_secret is not a base32 secret"},
+    "totp_secret without the admin login": {"config": {"access_token": None, "totp_secret": "JBSWY3DPEHPK3PXP"}, "says": "totp_secret is set without username and password"},
+    "totp_secret beside a token": {"config": {"totp_secret": "JBSWY3DPEHPK3PXP"}, "says": "Two ways to authenticate are set"},
     # Config files.
     "config not JSON": {"config_text": "{store_url: sandbox", "says": "is not JSON"},
     "config a list": {"config_text": "[1, 2]", "says": "holds a JSON list, not an object of settings"},
@@ -209,6 +214,8 @@ def test_bad_input_is_one_line_exit_1_and_nothing_else(store, tmp_path, case) ->
     errors = [line for line in done.stderr.splitlines() if "| ERROR" in line or "CRITICAL" in line]
     assert len(errors) == 1, done.stderr[-3000:]
     assert case["says"] in errors[0], errors[0]
+    secrets = [str(v) for k, v in case.get("config", {}).items() if k in SECRET_SETTINGS and v]
+    assert not [s for s in secrets if s in done.stderr], "a secret value is in the error"
     assert done.stdout == ""
     assert state_untouched
     assert len(store.requests) == asked_before, "the store was asked before the input was checked"

@@ -47,8 +47,13 @@ def test_sandbox_config_runs_a_real_sync_in_one_command() -> None:
 
 @pytest.mark.parametrize(
     "extra",
-    [[], ["--no-bearer"], ["--tenant", "t3nant", "--without", "Magento_Rma,Magento_Company,MSI"]],
-    ids=["magento", "no-bearer", "cloud-service-without-modules"],
+    [
+        [],
+        ["--no-bearer"],
+        ["--two-factor", "google"],
+        ["--tenant", "t3nant", "--without", "Magento_Rma,Magento_Company,MSI"],
+    ],
+    ids=["magento", "no-bearer", "two-factor", "cloud-service-without-modules"],
 )
 def test_sandbox_command_serves_a_store_the_tap_can_sync(tmp_path, extra) -> None:
     with socket.socket() as probe:

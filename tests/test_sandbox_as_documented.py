@@ -49,13 +49,16 @@ def test_the_readme_shows_each_of_the_four_ways_in() -> None:
         {"consumer_key", "consumer_secret", "access_token", "access_token_secret"},
         {"access_token"},
         {"username", "password"},
+        {"username", "password", "totp_secret"},  # an admin with two-factor authentication
         {"ims_client_id", "ims_client_secret", "ims_org_id"},
     ]
     given = [set(c) - {"store_url", "start_date"} for c in readme_configs()]
     assert given == ways
 
 
-@pytest.mark.parametrize("config", readme_configs(), ids=["oauth", "bearer", "admin", "ims"])
+@pytest.mark.parametrize(
+    "config", readme_configs(), ids=["oauth", "bearer", "admin", "admin-2fa", "ims"]
+)
 def test_each_readme_config_reads_the_sandbox_as_written(tmp_path: Path, config) -> None:
     # The README's config, placeholders and all, with store_url: sandbox.
     done = run_cli(

@@ -17,6 +17,7 @@ from tests.support import (
     oauth_config,
     run_cli,
     run_tap,
+    two_factor_config,
 )
 
 DEBUG = {"TAP_MAGENTO_LOGLEVEL": "DEBUG"}
@@ -28,8 +29,11 @@ NONCE_REFUSED = (
 
 def _secrets(server: SandboxServer) -> list[str]:
     creds = server.auth.credentials
-    return [creds.consumer_key, creds.consumer_secret, creds.access_token,
-            creds.access_token_secret, creds.password, *server.auth.issued_tokens]  # fmt: skip
+    return [
+        *(creds.consumer_key, creds.consumer_secret, creds.access_token),
+        *(creds.access_token_secret, creds.password, creds.totp_secret),
+        *server.auth.issued_tokens,
+    ]
 
 
 def _add_faults(server: SandboxServer) -> None:
@@ -45,10 +49,14 @@ def _add_faults(server: SandboxServer) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("config_for", [bearer_config, oauth_config, admin_config])
+@pytest.mark.parametrize(
+    "config_for", [bearer_config, oauth_config, admin_config, two_factor_config]
+)
 def test_no_secret_in_any_output_through_retries_skips_and_errors(config_for, tmp_path) -> None:
     # Admin tokens expire every 40 requests, so the tap logs in again mid-sync.
-    with make_server(policy=AuthPolicy(admin_token_max_uses=40)) as server:
+    two_factor = ("google",) if config_for is two_factor_config else ()
+    policy = AuthPolicy(admin_token_max_uses=40, two_factor_providers=two_factor)
+    with make_server(policy=policy) as server:
         _add_faults(server)
         config = config_for(server, page_size=100)
         done = run_tap(tmp_path, config, env=DEBUG)
@@ -64,7 +72,7 @@ def test_no_secret_in_any_output_through_retries_skips_and_errors(config_for, tm
                          "--state", str(tmp_path / "state.json"), env=DEBUG)  # fmt: skip
         assert failed.returncode == 1
         about = run_cli("--config", str(tmp_path / "config.json"), "--about", "--format=json")
-        if config_for is admin_config:
+        if config_for in {admin_config, two_factor_config}:
             assert server.auth.issued_tokens, "the admin path was not exercised"
         secrets = _secrets(server)
         outputs = {

@@ -143,6 +143,13 @@ def _log_cuts(label: str, source: ListSource, ceiling: PageCeiling, page_size: i
             "page_size of %d would avoid the cuts.",
             label, ceiling.cuts, ceiling.smallest, ceiling.limit(page_size), ceiling.smallest,
         )  # fmt: skip
+    if ceiling.heavy:
+        source.logger.info(
+            "%s: %d pages held more than %.0f MiB of JSON; pages went down to %d and ended "
+            "at %d.",
+            label, ceiling.heavy, ceiling.page_bytes / 2**20, ceiling.heavy_smallest,
+            ceiling.limit(page_size),
+        )  # fmt: skip
 
 
 class _Sequential:

@@ -14,13 +14,15 @@ sized in whole pages, fewer towards the end, so that the workers finish together
 
 Records are emitted slice after slice, so they keep the cursor's order and a STATE message
 never covers records not yet emitted. Records read ahead of the one being emitted wait in
-memory. What a pass holds is budgeted in decoded records, measured from the first one,
-within ``MEMORY_BYTES``: the pages being decoded and handed over (``hands`` at a time, all
-workers when pages are small, one when a page of full orders takes 28 MB; the slice being
-emitted needs none), and the records read ahead (at least a page, at most a slice per
-worker). A worker that would go beyond either waits for the pass to catch up, still holding
-its response (a fifth of the decoded size); slices are no bigger than the workers' share of
-what may be read ahead. How slices are cut is described in ``SlicePlan``.
+memory. What a pass holds is budgeted in decoded bytes, within ``MEMORY_BYTES``: the pages
+being decoded and handed over (half of it: all workers at once when pages are small, one at
+a time when a page of full orders takes 28 MB; the slice being emitted is never held back),
+and the records read ahead (the rest, at least a page, at most a slice per worker). What a
+page holds decoded is its JSON's bytes times what the pass's first record takes decoded per
+byte of its JSON: a wholesale order of a thousand lines weighs what it really holds, not what
+an ordinary one does. A worker that would go beyond either waits for the pass to catch up,
+still holding its response; slices are no bigger than the workers' share of what may be read
+ahead. How slices are cut is described in ``SlicePlan``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from tap_magento.errors import UnreadableRecords
 from tap_magento.passes.cursor import Cursor
@@ -60,8 +64,9 @@ MAX_SLICE_PAGES = 16
 ASKED_PAGE = 1.3
 AIMED_PAGE = 1.1
 # Records handed from a worker to the pass at a time: a hand-over between threads per record
-# would cost more than the record.
+# would cost more than the record. Fewer when they are big: a chunk is part of the budget.
 CHUNK = 100
+CHUNK_BYTES = 2**20
 
 
 @dataclass(frozen=True, order=True)
@@ -218,17 +223,20 @@ class ParallelPass:
             asked = min(asked, settings.largest_page)
         aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE))
         workers = settings.workers
-        record_bytes = max(1, decoded_size(first.records[0]))
+        sample = first.records[0]
+        record_bytes = max(1, decoded_size(sample))
+        per_json_byte = record_bytes / max(1, len(msgspec.json.encode(sample)))
         page_bytes = asked * record_bytes
         hands = max(1, min(workers, MEMORY_BYTES // 2 // page_bytes))
         ahead = max(page_bytes, MEMORY_BYTES - hands * page_bytes) // record_bytes
         budget = min(ahead, workers * MAX_SLICE_PAGES * aim)
         max_pages = max(1, min(MAX_SLICE_PAGES, budget // (workers * aim)))
+        memory = _Memory(budget * record_bytes, hands * page_bytes, per_json_byte)
         lower = self._axis.position(first.records[0])
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
                          aim, workers, max_pages)  # fmt: skip
-        return _Schedule(plan, replace(settings, page_size=asked), budget, hands, self._run.stop)
+        return _Schedule(plan, replace(settings, page_size=asked), memory, self._run.stop)
 
     def _work(self, schedule: _Schedule) -> None:
         """A worker: slice after slice, each read into its slot a chunk at a time."""
@@ -249,24 +257,36 @@ class ParallelPass:
     @staticmethod
     def _fill(reader: PassReader, slot: _Slot, schedule: _Schedule) -> bool:
         chunk: list[Record] = []
+        json_bytes = 0.0
         for record in reader.records():
             chunk.append(record)
-            if len(chunk) == CHUNK:
-                if not schedule.put(slot, chunk):
+            json_bytes += reader.record_bytes
+            if len(chunk) == CHUNK or json_bytes * schedule.memory.per_json_byte >= CHUNK_BYTES:
+                if not schedule.put(slot, chunk, json_bytes):
                     return False
-                chunk = []
-        return not chunk or schedule.put(slot, chunk)
+                chunk, json_bytes = [], 0.0
+        return not chunk or schedule.put(slot, chunk, json_bytes)
 
     def log_summary(self) -> None:
         log_summary(self._source, self._progress, self.summary)
 
 
+@dataclass(frozen=True)
+class _Memory:
+    """What a parallel pass may hold, in decoded bytes, and how a page's JSON converts."""
+
+    read_ahead: int  # records waiting to be emitted
+    in_hand: int  # pages being decoded and handed over
+    per_json_byte: float  # decoded bytes per byte of JSON, from the pass's first record
+
+
 @dataclass(eq=False)
 class _Slot:
-    """A slice cut and not yet emitted: its records waiting, a chunk at a time."""
+    """A slice cut and not yet emitted: its records waiting, a chunk at a time, each with
+    what it holds decoded."""
 
     piece: Slice
-    chunks: deque[list[Record]] = field(default_factory=deque)
+    chunks: deque[tuple[list[Record], int]] = field(default_factory=deque)
     done: bool = False
     error: BaseException | None = None
     summary: PassSummary = field(default_factory=PassSummary)
@@ -278,13 +298,14 @@ class _Schedule:
     (``_ready``): each side wakes only the other."""
 
     def __init__(
-        self, plan: SlicePlan, settings: ReadSettings, budget: int, hands: int, stop: Stop
+        self, plan: SlicePlan, settings: ReadSettings, memory: _Memory, stop: Stop
     ) -> None:
         self._plan = plan
         self._run_stop = stop
         self.settings = settings  # how the slices' readers read: their pages a little bigger
-        self._budget = budget
-        self._hands = hands
+        self.memory = memory
+        self._budget = memory.read_ahead
+        self._in_hand = 0  # decoded bytes of the pages being decoded and handed over
         self._slots: list[_Slot] = []  # in the order of their slices (emission order)
         self._buffered = 0
         self._all_cut = False
@@ -297,7 +318,7 @@ class _Schedule:
 
     def start(self) -> _Slot | None:
         """A new slice to read; None: nothing left. A worker between slices holds no records,
-        so it may start at once: its page is budgeted as one in hand (``MEMORY_BYTES``)."""
+        so it may start at once: its page is budgeted as one in hand (``holding``)."""
         with self._room:
             piece = None if self._stopped or self._all_cut else self._plan.cut()
             if piece is None:
@@ -310,34 +331,44 @@ class _Schedule:
             return slot
 
     @contextmanager
-    def holding(self, slot: _Slot) -> Iterator[None]:
-        """While a worker decodes a page and hands it over: one of ``hands``, unless its slice
-        is the one being emitted (the pass waits for it)."""
+    def holding(self, slot: _Slot, json_bytes: int) -> Iterator[None]:
+        """While a worker decodes a page of ``json_bytes`` and hands it over: within what
+        pages in hand may take (one page at least), unless its slice is the one being
+        emitted (the pass waits for it)."""
+        weight = int(json_bytes * self.memory.per_json_byte)
         with self._room:
-            while not self._stopped and self._hands <= 0 and slot is not self._head:
+            while (
+                not self._stopped
+                and self._in_hand
+                and self._in_hand + weight > self.memory.in_hand
+                and slot is not self._head
+            ):
                 self._wait(self._room)
-            self._hands -= 1
+            self._in_hand += weight
         try:
             yield
         finally:
             with self._room:
-                self._hands += 1
+                self._in_hand -= weight
                 self._room.notify_all()
 
-    def put(self, slot: _Slot, chunk: list[Record]) -> bool:
-        """Hold ``chunk`` for the pass; False when the pass has stopped. Only the slice being
-        emitted may go beyond the budget, by a chunk, when the pass is waiting for it."""
+    def put(self, slot: _Slot, chunk: list[Record], json_bytes: float) -> bool:
+        """Hold ``chunk`` (records of ``json_bytes``) for the pass; False when the pass has
+        stopped. Only the slice being emitted may go beyond the budget, by a chunk, when the
+        pass is waiting for it."""
+        weight = int(json_bytes * self.memory.per_json_byte)
         with self._room:
             while (
                 not self._stopped
-                and self._buffered >= self._budget
+                and self._buffered
+                and self._buffered + weight > self._budget
                 and not (slot is self._head and not slot.chunks)
             ):
                 self._wait(self._room)
             if self._stopped:
                 return False
-            slot.chunks.append(chunk)
-            self._buffered += len(chunk)
+            slot.chunks.append((chunk, weight))
+            self._buffered += weight
             self._ready.notify()
             return True
 
@@ -364,9 +395,9 @@ class _Schedule:
             while not slot.chunks and not slot.done:
                 self._wait(self._ready)
             if slot.chunks:
-                chunk = slot.chunks.popleft()
+                chunk, weight = slot.chunks.popleft()
                 before = self._buffered
-                self._buffered -= len(chunk)
+                self._buffered -= weight
                 # Room again: workers wake once a quarter of the budget is free, not at
                 # every chunk (waking them costs more than a chunk of lean records); and
                 # when the slice being emitted has nothing left, its reader may hand on more.

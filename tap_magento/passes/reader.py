@@ -13,15 +13,17 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.errors import PageCut, UnreadableRecords
+from tap_magento.errors import PageCut, PageTooBig, UnreadableRecords
 from tap_magento.passes.paging import WindowPaginator, cursor_of, key_of
-from tap_magento.passes.sizing import PageCeiling
+from tap_magento.passes.sizing import ANSWER_BYTES, PageCeiling
 from tap_magento.retry import Cause, Retries
 
 if TYPE_CHECKING:
     from tap_magento.passes.cursor import Cursor
+    from tap_magento.passes.paging import Page
     from tap_magento.passes.source import ListSource
     from tap_magento.passes.summary import PassSummary, Record, Skipped
     from tap_magento.progress import Progress
@@ -71,12 +73,14 @@ class PassReader:
         *,
         bounds: tuple[FilterGroup, ...] = (),
         keys_only: bool = False,
-        holding: Callable[[], AbstractContextManager[None]] = nullcontext,
+        holding: Callable[[int], AbstractContextManager[None]] = lambda _: nullcontext(),
     ) -> None:
         self._source = source
-        # Entered while a page is decoded and its records handed on: a parallel pass limits
-        # how many pages its readers hold at once.
+        # Entered with a page's JSON bytes while it is decoded and its records handed on: a
+        # parallel pass limits what its readers hold at once.
         self._holding = holding
+        # The JSON bytes a record of the page being handed on took (its page's share).
+        self.record_bytes = 0.0
         self._settings = settings
         self._progress = progress
         self._run = run
@@ -105,8 +109,11 @@ class PassReader:
             shrinks = not paginator.narrowing and ceiling.can_shrink(cursor.size)
             retries = SHRINKING if shrinks else NARROWING if paginator.narrowing else None
             started = clock.now()
+            byte_cap = (
+                ANSWER_BYTES if cursor.size > 1 else None
+            )  # a record alone: whatever it takes
             try:
-                content = self._source.fetch(cursor, self._progress, retries)
+                content = self._source.fetch(cursor, self._progress, retries, byte_cap)
             except PageCut as cut:
                 if shrinks:
                     self._cut(cursor, clock.now() - started)
@@ -116,16 +123,52 @@ class PassReader:
             except UnreadableRecords as failure:
                 paginator.unreadable(str(failure))
                 continue
+            except PageTooBig as too_big:
+                self._weighed(cursor.size, too_big.seen, cursor.size, read=False)
+                paginator.resize(ceiling.limit(self._settings.page_size))
+                continue
             ceiling.answered(cursor.size, clock.now() - started, self._settings.page_size)
-            with self._holding():
-                fresh = paginator.fresh_records(self._source.parse(content))
+            content_bytes = len(content)
+            with self._holding(content_bytes):
+                page = self._source.parse(content)
                 # Gone once decoded: a page of full orders is a few MB of JSON.
                 del content
+                self._weighed(len(page.records), content_bytes, cursor.size, read=True)
+                if content_bytes > ceiling.page_bytes:
+                    self._warn_big_records(page)
+                self.record_bytes = content_bytes / max(1, len(page.records))
+                fresh = paginator.fresh_records(page)
+                del page
                 for record in fresh:
                     self._progress.emitted(record)
                 yield from fresh
                 del fresh
             paginator.advance()
+
+    def _weighed(self, records: int, content_bytes: int, size: int, *, read: bool) -> None:
+        """What an answer's bytes tell the pass's page size; said once per stream."""
+        smaller = self._run.ceiling.weighed(records, content_bytes)
+        if smaller is None:
+            return
+        source = self._source
+        what = "held" if read else "went on beyond"
+        message = "%s: a page of %d %s %.1f MiB of JSON; reading pages of %d"
+        args = (source.label, size, what, content_bytes / 2**20, smaller)
+        if not source.warn_once("big answers", message, *args):
+            source.logger.info(message, *args)
+
+    def _warn_big_records(self, page: Page) -> None:
+        """Every record that alone is over a page's bytes: read all the same."""
+        source, limit = self._source, self._run.ceiling.page_bytes
+        for record in page.records:
+            record_bytes = len(msgspec.json.encode(record))
+            if record_bytes > limit:
+                key = ", ".join(f"{name} {record.get(name)}" for name in source.record_key)
+                source.logger.warning(
+                    "%s: %s alone takes %.1f MiB of JSON, more than a page's %.0f MiB: read "
+                    "all the same (pages that hold it shrink to it alone at the smallest)",
+                    source.label, key, record_bytes / 2**20, limit / 2**20,
+                )  # fmt: skip
 
     def _cut(self, cursor: Cursor, seconds: float) -> None:
         cut = self._run.ceiling.cut(cursor.size, seconds)

@@ -61,9 +61,15 @@ class ListSource(Protocol):
         """What a pass is cut into slices on; None: one reader reads it."""
         ...
 
-    def fetch(self, cursor: Cursor, progress: Progress, retries: Retries | None) -> bytes:
+    def fetch(
+        self,
+        cursor: Cursor,
+        progress: Progress,
+        retries: Retries | None,
+        byte_cap: int | None = None,
+    ) -> bytes:
         """The JSON of the page at ``cursor``: paced, retried by cause (``retries``: fewer
-        tries for some causes), validated."""
+        tries for some causes), validated; ``PageTooBig`` beyond ``byte_cap`` bytes."""
         ...
 
     def parse(self, content: bytes) -> Page: ...

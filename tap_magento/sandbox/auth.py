@@ -3,10 +3,13 @@ and Adobe IMS tokens (Adobe Commerce as a Cloud Service)."""
 
 from __future__ import annotations
 
+import base64
+import hmac
 import secrets
+import struct
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +20,13 @@ ADMIN_ACL = "Magento_Backend::admin"
 
 
 class AuthError(Exception):
-    """A request Magento answers with 401."""
+    """A request Magento answers with 401 (or ``status``)."""
 
-    def __init__(self, message: str, parameters: Any = None) -> None:
+    def __init__(self, message: str, parameters: Any = None, status: int = 401) -> None:
         super().__init__(message)
         self.message = message
         self.parameters = parameters
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Credentials:
     access_token_secret: str = "sandboxtokensecret00000000000001"
     username: str = "admin"
     password: str = "sandbox-admin-123"
+    # The admin user's Google Authenticator secret, for stores with two-factor authentication.
+    totp_secret: str = "JBSWY3DPEHPK3PXPSANDBOX2FA"
     # Adobe IMS server-to-server (OAuth 2 client credentials) for the cloud-service mode.
     ims_client_id: str = "sandboximsclientid000000000000001"
     ims_client_secret: str = "p8e-sandbox-ims-client-secret-0001"
@@ -48,7 +54,11 @@ class AuthPolicy:
     integration_as_bearer: bool = True  # oauth/consumer/enable_integration_as_bearer (2.4.4+)
     admin_token_lifetime_seconds: float = 4 * 3600
     admin_token_max_uses: int | None = None  # expire tokens after N requests (for tests)
-    two_factor_required: bool = False
+    # Magento_TwoFactorAuth: the providers the admin user has set up (codes: google,
+    # duo_security, authy, u2fkey); none: the module is disabled.
+    two_factor_providers: tuple[str, ...] = ()
+    otp_window_steps: int = 1  # codes this many 30 s steps off the store's clock are taken
+    totp_clock: Callable[[], float] = time.time  # the store's clock, for one-time codes
     # ACL resources the integration (and the admin user's role) may use; None: all of them.
     granted_resources: frozenset[str] | None = None
     ims_token_max_uses: int | None = None  # expire IMS tokens after N requests (for tests)
@@ -76,13 +86,38 @@ class SandboxAuth:
 
     def login(self, username: Any, password: Any) -> str:
         """``POST /V1/integration/admin/token``."""
+        self._check_sign_in(username, password)
+        providers = self.policy.two_factor_providers
+        if providers:
+            raise AuthError(
+                "Please use the 2fa provider-specific endpoints to obtain a token.",
+                {"active_providers": list(providers)},
+            )
+        return self._admin_token()
+
+    def google_authenticate(self, username: Any, password: Any, otp: Any) -> str:
+        """``POST /V1/tfa/provider/google/authenticate`` (Magento_TwoFactorAuth's
+        ``Google\\Authenticate``: the sign-in, then the provider, then the code)."""
+        self._check_sign_in(username, password)
+        if "google" not in self.policy.two_factor_providers:
+            raise AuthError("Provider is not allowed.", status=400)
+        now, window = self.policy.totp_clock(), self.policy.otp_window_steps
+        taken = {
+            _google_code(self.credentials.totp_secret, now + 30 * step)
+            for step in range(-window, window + 1)
+        }
+        if str(otp) not in taken:
+            raise AuthError("Invalid code.")
+        return self._admin_token()
+
+    def _check_sign_in(self, username: Any, password: Any) -> None:
         if username != self.credentials.username or password != self.credentials.password:
             raise AuthError(
                 "The account sign-in was incorrect or your account is disabled temporarily. "
                 "Please wait and try again later."
             )
-        if self.policy.two_factor_required:
-            raise AuthError("Please use the 2fa provider-specific endpoints to obtain a token.")
+
+    def _admin_token(self) -> str:
         token = secrets.token_hex(16)
         with self._lock:
             self.logins += 1
@@ -162,6 +197,17 @@ class ImsError(Exception):
         super().__init__(description)
         self.status = 401 if error == "invalid_client" else 400
         self.body = {"error": error, "error_description": description}
+
+
+def _google_code(secret: str, unix_time: float) -> str:
+    """What the admin's Google Authenticator shows at ``unix_time`` (RFC 6238, written apart
+    from the tap's own, so that the store checks the tap's codes and not a copy of them)."""
+    compact = secret.replace(" ", "").upper()
+    key = base64.b32decode(compact + "=" * ((8 - len(compact) % 8) % 8))
+    mac = hmac.digest(key, (int(unix_time) // 30).to_bytes(8, "big"), "sha1")
+    start = mac[19] % 16
+    (value,) = struct.unpack_from(">I", mac, start)
+    return f"{(value & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def _not_authorized(resource: str) -> AuthError:

@@ -44,6 +44,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--lean", action="store_true", help="records of ~15 fields, not ~300")
     parser.add_argument(
+        "--wholesale-every",
+        type=int,
+        default=0,
+        help="a B2B store: every Nth order has --wholesale-lines lines",
+    )
+    parser.add_argument("--wholesale-lines", type=int, default=StoreSize.wholesale_lines)
+    parser.add_argument(
         "--latency-ms", type=float, default=0.0, help="time every list request takes"
     )
     parser.add_argument("--row-latency-ms", type=float, default=0.0, help="and per row it answers")
@@ -51,6 +58,13 @@ def main(argv: list[str] | None = None) -> None:
         "--no-bearer",
         action="store_true",
         help="refuse integration tokens as Bearer (Magento 2.4.4+ default)",
+    )
+    parser.add_argument(
+        "--two-factor",
+        choices=["google", "duo_security", "authy", "u2fkey"],
+        default=None,
+        help="enforce two-factor authentication for admin tokens, with this provider set up "
+        "for the admin user (Magento_TwoFactorAuth)",
     )
     parser.add_argument(
         "--without",
@@ -71,7 +85,13 @@ def main(argv: list[str] | None = None) -> None:
         )
 
     store = SandboxStore(
-        StoreSize(orders=args.orders, products=args.products, customers=args.customers),
+        StoreSize(
+            orders=args.orders,
+            products=args.products,
+            customers=args.customers,
+            wholesale_every=args.wholesale_every,
+            wholesale_lines=args.wholesale_lines,
+        ),
         seed=args.seed,
         lean=args.lean,
     )
@@ -88,8 +108,9 @@ def main(argv: list[str] | None = None) -> None:
     root = f"{server.url}/{args.tenant}" if args.tenant else f"{server.url}/rest"
     print(f"Sandbox Magento store at {root} (Ctrl-C to stop)")
     print(f"Tap config for it: {json.dumps(tap_config(server, args))}")
+    two_factor = f", Google Authenticator secret {creds.totp_secret}" if args.two_factor else ""
     print(
-        f"Admin login: {creds.username} / {creds.password}; OAuth 1.0a: consumer_key "
+        f"Admin login: {creds.username} / {creds.password}{two_factor}; OAuth 1.0a: consumer_key "
         f"{creds.consumer_key}, consumer_secret {creds.consumer_secret}, "
         f"access_token_secret {creds.access_token_secret}",
         flush=True,
@@ -109,6 +130,13 @@ def tap_config(server: SandboxServer, args: argparse.Namespace) -> dict[str, str
             "ims_org_id": creds.ims_org_id,
             "ims_token_url": server.ims_token_url,
         }
+    if args.two_factor == "google":  # what an agency given a 2FA admin user sets
+        return {
+            "store_url": server.url,
+            "username": creds.username,
+            "password": creds.password,
+            "totp_secret": creds.totp_secret,
+        }
     if args.no_bearer:  # the integration's token only signs OAuth 1.0a requests
         return {
             "store_url": server.url,
@@ -125,7 +153,12 @@ def _server(
 ) -> SandboxServer:
     return SandboxServer(
         store,
-        auth=SandboxAuth(policy=AuthPolicy(integration_as_bearer=not args.no_bearer)),
+        auth=SandboxAuth(
+            policy=AuthPolicy(
+                integration_as_bearer=not args.no_bearer,
+                two_factor_providers=(args.two_factor,) if args.two_factor else (),
+            )
+        ),
         behaviour=SearchBehaviour(
             past_end=args.past_end,
             max_page_size=args.max_page_size,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any
 
-from tap_magento.sandbox.auth import Credentials, SandboxAuth
+from tap_magento.sandbox.auth import AuthPolicy, Credentials, SandboxAuth
 from tap_magento.sandbox.server import SandboxServer
 
 CREDENTIAL_SETTINGS = frozenset(f.name for f in fields(Credentials))
@@ -26,8 +26,10 @@ def start_sandbox(config: dict[str, Any]) -> tuple[SandboxServer, dict[str, Any]
     }
     credentials = replace(Credentials(), **given)
     cloud_service = any(name.startswith("ims_") for name in given)
+    # An admin with an authenticator secret signs in as on a store that enforces 2FA.
+    policy = AuthPolicy(two_factor_providers=("google",) if "totp_secret" in given else ())
     server = SandboxServer(
-        auth=SandboxAuth(credentials), tenant_id=TENANT if cloud_service else None
+        auth=SandboxAuth(credentials, policy), tenant_id=TENANT if cloud_service else None
     ).start()
     if cloud_service:
         where = {"store_url": f"{server.url}/{TENANT}", "ims_token_url": server.ims_token_url}

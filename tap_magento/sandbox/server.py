@@ -37,6 +37,7 @@ from tap_magento.sandbox.store import Collection, SandboxStore, StoreView
 
 MAX_CACHED_SORTS = 16
 IMS_TOKEN_PATH = "/ims/token/v3"
+GOOGLE_AUTHENTICATE = "/V1/tfa/provider/google/authenticate"  # Magento_TwoFactorAuth
 OUT_OF_MEMORY = "Allowed memory size of 805306368 bytes exhausted (tried to allocate 20480 bytes)"
 MAINTENANCE_PAGE = "<html><body><h1>Service Temporarily Unavailable</h1></body></html>"
 # What Fastly (Adobe Commerce Cloud) answers when the store has not begun its answer within the
@@ -391,6 +392,12 @@ class SandboxServer:
         store_code, route = match.group(1) or "default", match.group(2)
         if method == "POST" and route == "/V1/integration/admin/token":
             return self._admin_token(body)
+        if (
+            method == "POST"
+            and route == GOOGLE_AUTHENTICATE
+            and self.auth.policy.two_factor_providers
+        ):
+            return self._admin_token(body, two_factor=True)
         if SALABLE_QTY.fullmatch(route):
             route, params = SALABLE_QTY_ROUTE, {**params, "_channel": route.rsplit("/", 1)[1]}
         handler = self._routes().get(route)
@@ -443,15 +450,18 @@ class SandboxServer:
         except ImsError as exc:
             raise HttpError(exc.status, exc.body["error_description"], raw=exc.body) from exc
 
-    def _admin_token(self, body: bytes) -> str:
+    def _admin_token(self, body: bytes, *, two_factor: bool = False) -> str:
         try:
             payload = json.loads(body or b"{}")
         except json.JSONDecodeError as exc:
             raise HttpError(400, "Decoding error: \nSyntax error") from exc
+        username, password = payload.get("username"), payload.get("password")
         try:
-            return self.auth.login(payload.get("username"), payload.get("password"))
+            if two_factor:
+                return self.auth.google_authenticate(username, password, payload.get("otp"))
+            return self.auth.login(username, password)
         except AuthError as exc:
-            raise HttpError(401, exc.message, exc.parameters) from exc
+            raise HttpError(exc.status, exc.message, exc.parameters) from exc
 
     def _search(self, route: str, params: dict[str, str], view: StoreView) -> dict[str, Any]:
         if route in CRITERIA_REQUIRED and not any(

@@ -90,6 +90,9 @@ class StoreSize:
     categories: int = 25
     sales_rules: int = 8
     coupons_per_rule: int = 6
+    # A wholesale (B2B) store: every Nth order has this many lines; 0: none has.
+    wholesale_every: int = 0
+    wholesale_lines: int = 1000
 
 
 @dataclass(frozen=True)
@@ -476,8 +479,15 @@ class _Generator:
             "updated_at": updated, **_order_status(oid),
             "store_id": view.id, "customer_id": customer_id,
             "customer_email": f"customer{customer_id}@example.com", "grand_total": total,
-            "base_grand_total": total, "subtotal": total, "total_qty_ordered": 1,
+            "base_grand_total": total, "subtotal": total,
+            "total_qty_ordered": self._lines_of(oid),
         }  # fmt: skip
+
+    def _lines_of(self, oid: int) -> int:
+        size = self.store.size
+        return (
+            size.wholesale_lines if size.wholesale_every and oid % size.wholesale_every == 0 else 1
+        )
 
     def _sales_document(self, entity_id: int, order: Row) -> Row:
         return {
@@ -691,7 +701,8 @@ def _cart_items(record: Row, view: StoreView) -> None:
 
 
 def _order_items(record: Row, view: StoreView) -> None:
-    """One order line, derived from the order id so rows stay small."""
+    """One order line, derived from the order id so rows stay small; a wholesale order's
+    ``total_qty_ordered`` lines (copies of it, with their own ids)."""
     order_id = record["entity_id"]
     product_id = order_id * 7919 % 1000 + 1
     record["items"][0].update(
@@ -709,6 +720,15 @@ def _order_items(record: Row, view: StoreView) -> None:
             "product_type": "simple",
         }
     )
+    lines = int(record["total_qty_ordered"])
+    if lines > 1:
+        line = record["items"][0]
+        first_id = WHOLESALE_ITEM_IDS + order_id * lines
+        record["items"] = [{**line, "item_id": first_id + n} for n in range(lines)]
+
+
+# Wholesale orders' lines are numbered from here: above every other order line's id.
+WHOLESALE_ITEM_IDS = 10**10
 
 
 def _order_lines(order: Row) -> list[Row]:
