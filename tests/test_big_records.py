@@ -39,8 +39,8 @@ def asked_sizes(server: SandboxServer) -> list[int]:
 
 @pytest.mark.parametrize("workers", [1, 4])
 def test_a_wholesale_store_is_read_whole_in_smaller_pages(workers: int, caplog) -> None:
-    # One order in ten has 1,000 lines (2.6 MB of JSON): a page of 300 would be 80 MB.
-    with wholesale_server(orders=400, every=10, lines=1000) as server:
+    # One order in ten has 1,000 lines (2.6 MB of JSON): a page of 200 would be 54 MB.
+    with wholesale_server(orders=200, every=10, lines=1000) as server:
         caplog.set_level(logging.INFO)
         config = bearer_config(server, max_parallel_requests=workers)
         result = sync(config, streams=ORDERS)
@@ -49,12 +49,12 @@ def test_a_wholesale_store_is_read_whole_in_smaller_pages(workers: int, caplog) 
             server.store.collection("orders").rows
         )
         wholesale = [o for o in orders if o["entity_id"] % 10 == 0]
-        assert len(wholesale) == 40
+        assert len(wholesale) == 20
         assert all(len(o["items"]) == 1000 for o in wholesale)
-        assert len({i["item_id"] for o in wholesale for i in o["items"]}) == 40_000
+        assert len({i["item_id"] for o in wholesale for i in o["items"]}) == 20_000
         sizes = asked_sizes(server)
         # After the first big answer, pages are asked for at what PAGE_BYTES holds of them:
-        # a few orders, never 300 again.
+        # a few orders, never 200 again.
         assert max(sizes[-5:]) < 30, sizes
         said = [r for r in caplog.records if "MiB of JSON; reading pages" in r.getMessage()]
         assert [r.levelno for r in said][:1] == [logging.WARNING]  # once, then INFO

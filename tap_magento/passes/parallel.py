@@ -66,7 +66,7 @@ AIMED_PAGE = 1.1
 # Records handed from a worker to the pass at a time: a hand-over between threads per record
 # would cost more than the record. Fewer when they are big: a chunk is part of the budget.
 CHUNK = 100
-CHUNK_BYTES = 2**20
+CHUNK_BYTES = 4 * 2**20
 
 
 @dataclass(frozen=True, order=True)

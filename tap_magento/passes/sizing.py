@@ -37,7 +37,7 @@ QUICK_RUN = 4
 # only stores with big records read smaller pages.
 PAGE_BYTES = 6 * 2**20
 # An answer of more than one record is not read beyond this (what a worker may hold raw).
-ANSWER_BYTES = 2 * PAGE_BYTES
+ANSWER_BYTES = PAGE_BYTES * 3 // 2
 
 
 @dataclass(frozen=True)
