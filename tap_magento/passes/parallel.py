@@ -224,14 +224,14 @@ class ParallelPass:
         aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE))
         workers = settings.workers
         sample = first.records[0]
-        record_bytes = max(1, decoded_size(sample))
-        per_json_byte = record_bytes / max(1, len(msgspec.json.encode(sample)))
-        page_bytes = asked * record_bytes
+        record_decoded = max(1, decoded_size(sample))
+        per_json_byte = record_decoded / max(1, len(msgspec.json.encode(sample)))
+        page_bytes = asked * record_decoded
         hands = max(1, min(workers, MEMORY_BYTES // 2 // page_bytes))
-        ahead = max(page_bytes, MEMORY_BYTES - hands * page_bytes) // record_bytes
+        ahead = max(page_bytes, MEMORY_BYTES - hands * page_bytes) // record_decoded
         budget = min(ahead, workers * MAX_SLICE_PAGES * aim)
         max_pages = max(1, min(MAX_SLICE_PAGES, budget // (workers * aim)))
-        memory = _Memory(budget * record_bytes, hands * page_bytes, per_json_byte)
+        memory = _Memory(budget * record_decoded, hands * page_bytes, per_json_byte)
         lower = self._axis.position(first.records[0])
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
@@ -260,7 +260,7 @@ class ParallelPass:
         json_bytes = 0.0
         for record in reader.records():
             chunk.append(record)
-            json_bytes += reader.record_bytes
+            json_bytes += reader.record_json
             if len(chunk) == CHUNK or json_bytes * schedule.memory.per_json_byte >= CHUNK_BYTES:
                 if not schedule.put(slot, chunk, json_bytes):
                     return False

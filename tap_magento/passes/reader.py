@@ -80,7 +80,7 @@ class PassReader:
         # parallel pass limits what its readers hold at once.
         self._holding = holding
         # The JSON bytes a record of the page being handed on took (its page's share).
-        self.record_bytes = 0.0
+        self.record_json = 0.0
         self._settings = settings
         self._progress = progress
         self._run = run
@@ -136,7 +136,7 @@ class PassReader:
                 self._weighed(len(page.records), content_bytes, cursor.size, read=True)
                 if content_bytes > ceiling.page_bytes:
                     self._warn_big_records(page)
-                self.record_bytes = content_bytes / max(1, len(page.records))
+                self.record_json = content_bytes / max(1, len(page.records))
                 fresh = paginator.fresh_records(page)
                 del page
                 for record in fresh:
@@ -161,13 +161,13 @@ class PassReader:
         """Every record that alone is over a page's bytes: read all the same."""
         source, limit = self._source, self._run.ceiling.page_bytes
         for record in page.records:
-            record_bytes = len(msgspec.json.encode(record))
-            if record_bytes > limit:
+            record_json = len(msgspec.json.encode(record))
+            if record_json > limit:
                 key = ", ".join(f"{name} {record.get(name)}" for name in source.record_key)
                 source.logger.warning(
                     "%s: %s alone takes %.1f MiB of JSON, more than a page's %.0f MiB: read "
                     "all the same (pages that hold it shrink to it alone at the smallest)",
-                    source.label, key, record_bytes / 2**20, limit / 2**20,
+                    source.label, key, record_json / 2**20, limit / 2**20,
                 )  # fmt: skip
 
     def _cut(self, cursor: Cursor, seconds: float) -> None:
