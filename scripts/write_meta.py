@@ -60,7 +60,7 @@ def setting(name: str, spec: dict[str, Any], required: set[str]) -> dict[str, An
 
 
 def streams() -> list[dict[str, Any]]:
-    from tap_magento.children import ChildStream
+    from tap_magento.streams.child import ChildStream
     from tap_magento.tap import TapMagento
 
     tap = TapMagento(config={"store_url": "https://shop.example.com"}, validate_config=False)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tap_magento.client import MagentoStream
-from tap_magento.diagnosis import one_line
-from tap_magento.errors import AccessRefused, RouteMissing, UnreadableRecords
+from tap_magento.front_door.diagnosis import one_line
+from tap_magento.front_door.errors import AccessRefused, RouteMissing, UnreadableRecords
+from tap_magento.streams.lists import ListStream
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class StreamAccess:
         return self.error is None
 
 
-def check_access(streams: Iterable[MagentoStream]) -> list[StreamAccess]:
+def check_access(streams: Iterable[ListStream]) -> list[StreamAccess]:
     """Ask every stream for one record; a missing route or resource is noted, not raised."""
     found = []
     for stream in streams:

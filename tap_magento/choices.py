@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from tap_magento.errors import config_error
-from tap_magento.search_criteria import Filter, FilterGroup, all_of
+from tap_magento.input_errors import config_error
+from tap_magento.search_criteria import Filter, FilterGroup, all_of, filter_value
 
 
 class Choosable(Protocol):
@@ -27,15 +27,6 @@ class Choosable(Protocol):
     def record_key(self) -> tuple[str, ...]: ...
 
     def search_name(self, field: str) -> str: ...
-
-
-def filter_value(value: Any) -> str:
-    """A setting's value as searchCriteria sends it: lists comma-separated, booleans 1/0."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, list):
-        return ",".join(filter_value(item) for item in value)
-    return str(value)
 
 
 def chosen_filters(config: Mapping[str, Any], stream: str) -> tuple[FilterGroup, ...]:

@@ -136,8 +136,10 @@ class AttributeObjects:
                 "%s: custom_attributes_as_object is on, but the catalog has no %s (in %s): it "
                 "was discovered without the setting, so none is sent. Run --discover again to "
                 "get the typed columns.",
-                stream, OBJECT_FIELD, " and ".join(missing),
-            )  # fmt: skip
+                stream,
+                OBJECT_FIELD,
+                " and ".join(missing),
+            )
 
     def add_to(self, record: dict[str, Any]) -> None:
         for within, kinds in self._plans:
@@ -161,15 +163,23 @@ class AttributeObjects:
             code, value = str(pair["attribute_code"]), pair.get("value")
             kind = kinds.get(code)
             if kind is None:
-                self._warn_once(code, "new", "an attribute the catalog does not know: sent "
-                                "untyped; run --discover again to type it")  # fmt: skip
+                self._warn_once(
+                    code,
+                    "new",
+                    "an attribute the catalog does not know: sent "
+                    "untyped; run --discover again to type it",
+                )
                 typed[code] = value
                 continue
             try:
                 typed[code] = convert(value, kind)
             except ValueError:
-                self._warn_once(code, "bad", f"value {value!r} is not {kind}: sent as null in "
-                                f"{OBJECT_FIELD} (custom_attributes keeps it)")  # fmt: skip
+                self._warn_once(
+                    code,
+                    "bad",
+                    f"value {value!r} is not {kind}: sent as null in "
+                    f"{OBJECT_FIELD} (custom_attributes keeps it)",
+                )
                 typed[code] = None
         holder[OBJECT_FIELD] = typed
 
@@ -247,6 +257,10 @@ def _string(value: Any) -> str:
 
 
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "boolean": _boolean, "integer": _integer, "number": _number, "date-time": _date_time,
-    "array": _array, "string": _string,
-}  # fmt: skip
+    "boolean": _boolean,
+    "integer": _integer,
+    "number": _number,
+    "date-time": _date_time,
+    "array": _array,
+    "string": _string,
+}

@@ -45,17 +45,23 @@ def save_keys(
         logger.warning(
             "%s: %d keys in %d ranges: too fragmented to keep in STATE (the bound is %d "
             "ranges); deletions are not looked for (docs/deletions.md in the tap's repository).",
-            label, present.count(), len(present), MAX_KEY_RANGES,
-        )  # fmt: skip
+            label,
+            present.count(),
+            len(present),
+            MAX_KEY_RANGES,
+        )
         state.pop(STATE_FIELD, None)
         return
     state[STATE_FIELD] = present.to_state()
     logger.info(
         "%s: %d keys in %d ranges; %s",
-        label, present.count(), len(present),
-        "the first key pass: deletions are reported from the next run on" if first
+        label,
+        present.count(),
+        len(present),
+        "the first key pass: deletions are reported from the next run on"
+        if first
         else f"{deleted} deleted since the last run",
-    )  # fmt: skip
+    )
 
 
 class KeyRanges:

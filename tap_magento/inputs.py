@@ -17,7 +17,7 @@ from typing import Any
 
 from tap_magento.deletions import STATE_FIELD as KEYS_FIELD
 from tap_magento.deletions import KeyRanges
-from tap_magento.errors import BadInput
+from tap_magento.input_errors import BadInput
 
 FIRST_RUN_HINT = (
     " On a first run leave --state out: every stream is read from start_date, and the run's"

@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import requests
-from singer_sdk import metrics
 from singer_sdk.metrics import METRICS_LOGGER_NAME, Metric, MetricExclusionFilter
 
 from tap_magento.timestamps import to_rfc3339
@@ -102,23 +100,6 @@ class Progress:
 
 # The SDK logs a METRIC line per request; the progress line replaces it for people.
 PER_REQUEST_METRICS = MetricExclusionFilter(metrics=[Metric.HTTP_REQUEST_DURATION])
-
-
-def log_request_duration(stream: str, endpoint: str, response: requests.Response) -> None:
-    """The SDK's ``http_request_duration`` METRIC line for one request (the SDK's own format)."""
-    status = response.status_code
-    point = metrics.Point(
-        "timer",
-        metric=Metric.HTTP_REQUEST_DURATION,
-        value=response.elapsed.total_seconds(),
-        tags={
-            metrics.Tag.STREAM: stream,
-            metrics.Tag.ENDPOINT: endpoint,
-            metrics.Tag.HTTP_STATUS_CODE: status,
-            metrics.Tag.STATUS: metrics.Status.SUCCEEDED if status < 400 else metrics.Status.FAILED,
-        },
-    )
-    metrics.log(metrics.get_metrics_logger(), point)
 
 
 def quiet_request_metrics(*, enabled: bool) -> None:

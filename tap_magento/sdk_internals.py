@@ -23,15 +23,22 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from singer_sdk import Stream
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.singerlib.catalog import StreamMetadata
 from typing_extensions import override
 
+# A mixin beside the SDK's ``Stream`` (``class MagentoStream(LeanRecordMessages, Stream)``),
+# not a level of the stream class stack; typed as a Stream for what it calls.
+if TYPE_CHECKING:
+    _MixedIntoStream = Stream
+else:
+    _MixedIntoStream = object
 
-class LeanRecordMessages(Stream):
+
+class LeanRecordMessages(_MixedIntoStream):
     """RECORD messages without the deselection walk when nothing is deselected.
 
     Type conformance is off for the tap's streams (records are JSON already), so the SDK's
@@ -54,9 +61,11 @@ class LeanRecordMessages(Stream):
             mapped = stream_map.transform(record)
             if mapped is not None:
                 yield RecordMessage(
-                    stream=stream_map.stream_alias, record=mapped, version=self._stream_version,
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
                     time_extracted=datetime.datetime.now(datetime.timezone.utc),
-                )  # fmt: skip
+                )
 
     @contextmanager
     def table_version(self, version: int) -> Iterator[None]:

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 # Every condition type Magento's SQL layer understands. Anything else is not rejected by the
 # store: it silently degrades to equality (docs/magento-rest.md), so we refuse it here instead.
 CONDITION_TYPES = frozenset(
     {
-        "eq", "neq", "like", "nlike", "in", "nin", "null", "notnull", "gt", "lt",
-        "gteq", "lteq", "moreq", "from", "to", "finset", "nfinset",
+        "eq",
+        "neq",
+        "like",
+        "nlike",
+        "in",
+        "nin",
+        "null",
+        "notnull",
+        "gt",
+        "lt",
+        "gteq",
+        "lteq",
+        "moreq",
+        "from",
+        "to",
+        "finset",
+        "nfinset",
     }
-)  # fmt: skip
+)
 
 Direction = Literal["ASC", "DESC"]
 
@@ -101,3 +116,12 @@ def search_criteria_params(
     if current_page is not None:
         params["searchCriteria[currentPage]"] = str(current_page)
     return params
+
+
+def filter_value(value: Any) -> str:
+    """A setting's value as searchCriteria sends it: lists comma-separated, booleans 1/0."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return ",".join(filter_value(item) for item in value)
+    return str(value)

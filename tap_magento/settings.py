@@ -19,11 +19,11 @@ from typing import Any
 from jsonschema import Draft7Validator, ValidationError
 from singer_sdk import typing as th
 
-from tap_magento.connection import rest_url
-from tap_magento.errors import config_error
+from tap_magento.front_door.connection import rest_url
+from tap_magento.front_door.totp import secret_key
+from tap_magento.input_errors import config_error
 from tap_magento.search_criteria import CONDITION_TYPES
 from tap_magento.timestamps import parse_setting
-from tap_magento.totp import secret_key
 
 # Magento refuses bigger pages when input limits are on (maximum 300 by default); without
 # them, a page of thousands of full orders takes minutes for the store to render.
@@ -42,8 +42,13 @@ FIELD_NAME = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
 DELETION_STREAMS = ("products", "categories", "customers")
 MAX_IDS = 10_000  # a repair, not a sync: bigger sets are a start_date/end_date range
 IMS_TOKEN_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
-IMS_SCOPES = ("AdobeID", "openid", "adobeio_api", "additional_info.projectedProductContext",
-              "commerce.accs")  # fmt: skip
+IMS_SCOPES = (
+    "AdobeID",
+    "openid",
+    "adobeio_api",
+    "additional_info.projectedProductContext",
+    "commerce.accs",
+)
 DATE_FORMS = "a date (2024-01-01) or an RFC 3339 date-time (2024-01-01T00:00:00Z)"
 
 CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
@@ -630,8 +635,13 @@ def _from_environment(variable: str, value: str, spec: Mapping[str, Any]) -> Any
             return parsed
     except ValueError:
         kind = next(k for k in ("integer", "number", "boolean", "array", "object") if k in kinds)
-        example = {"integer": "300", "number": "2.5", "boolean": "true",
-                   "array": '["default", "de"]', "object": '{"key": "value"}'}[kind]  # fmt: skip
+        example = {
+            "integer": "300",
+            "number": "2.5",
+            "boolean": "true",
+            "array": '["default", "de"]',
+            "object": '{"key": "value"}',
+        }[kind]
         msg = f"{variable} is {value!r}, which is not of type {kind} (e.g. {example})."
         raise config_error(msg) from None
     return value

@@ -18,16 +18,24 @@ from singer_sdk.tap_base import CliTestOptionValue
 from typing_extensions import override
 
 from tap_magento.availability import Verdict, check_access, nothing_readable, verdict
-from tap_magento.children import ChildStream
 from tap_magento.choices import check_choices, check_deletion_streams
-from tap_magento.client import MagentoStream
-from tap_magento.connection import SANDBOX, MagentoConnection
 from tap_magento.custom_attributes import AttributeTypes
-from tap_magento.diagnosis import one_line
-from tap_magento.errors import AccessRefused, BadInput, RouteMissing
-from tap_magento.families import IncrementalStream, SearchCriteriaStream
-from tap_magento.inputs import check_catalog, check_state, read_json_file, unknown_selected_streams
+from tap_magento.front_door.client import StoreClient
+from tap_magento.front_door.connection import SANDBOX, MagentoConnection
+from tap_magento.front_door.diagnosis import one_line
+from tap_magento.front_door.errors import AccessRefused, RouteMissing
+from tap_magento.front_door.stopping import Cancelled, Clock, Stop, TargetGone
+from tap_magento.input_errors import BadInput
+from tap_magento.inputs import (
+    BookmarkShape,
+    check_catalog,
+    check_state,
+    read_json_file,
+    unknown_selected_streams,
+)
+from tap_magento.passes import ReadSettings
 from tap_magento.passes.paging import PagingStalled
+from tap_magento.passes.sizing import PageSize
 from tap_magento.progress import quiet_request_metrics
 from tap_magento.run_window import RunWindow
 from tap_magento.settings import (
@@ -36,9 +44,8 @@ from tap_magento.settings import (
     environment_config,
     read_config_file,
 )
-from tap_magento.stopping import Cancelled, Clock, Stop, TargetGone
-from tap_magento.store_directory import StoreDirectory
-from tap_magento.streams import STREAM_NAMES, STREAM_TYPES
+from tap_magento.streams import STREAM_NAMES, STREAM_TYPES, kinds
+from tap_magento.streams.store_directory import StoreDirectory
 from tap_magento.target_pipe import TargetWriter, watching
 
 if TYPE_CHECKING:
@@ -46,8 +53,13 @@ if TYPE_CHECKING:
 
 ENV_PREFIX = "TAP_MAGENTO_"
 # Errors the tap has explained in their message: the command prints them as one line.
-EXPLAINED_ERRORS = (ConfigValidationError, BadInput, FatalAPIError, RetriableAPIError,
-                    PagingStalled)  # fmt: skip
+EXPLAINED_ERRORS = (
+    ConfigValidationError,
+    BadInput,
+    FatalAPIError,
+    RetriableAPIError,
+    PagingStalled,
+)
 
 
 class TapMagento(Tap):
@@ -91,25 +103,26 @@ class TapMagento(Tap):
         if raw_catalog is not None:
             check_catalog(raw_catalog)
         super().__init__(
-            config=config, catalog=catalog, state=state, validate_config=validate_config,
-            setup_mapper=setup_mapper, message_writer=message_writer or TargetWriter(self.stop),
-        )  # fmt: skip
+            config=config,
+            catalog=catalog,
+            state=state,
+            validate_config=validate_config,
+            setup_mapper=setup_mapper,
+            message_writer=message_writer or TargetWriter(self.stop),
+        )
         if raw_catalog is not None:
             for name in unknown_selected_streams(raw_catalog, STREAM_NAMES):
                 self.logger.warning(
                     "The catalog selects %r, which is not a stream of this tap (it has %s): "
-                    "nothing is read for it.", name, ", ".join(sorted(STREAM_NAMES)),
-                )  # fmt: skip
+                    "nothing is read for it.",
+                    name,
+                    ", ".join(sorted(STREAM_NAMES)),
+                )
         quiet_request_metrics(enabled=bool(self.config.get("log_request_metrics")))
         if validate_config:
-            check_choices(self.config, {
-                name: stream if isinstance(stream, SearchCriteriaStream) else None
-                for name, stream in self.streams.items()
-            })  # fmt: skip
-            check_deletion_streams(self.config, (
-                name for name, stream in self.streams.items()
-                if isinstance(stream, IncrementalStream)
-            ))  # fmt: skip
+            streams = self.streams.items()
+            check_choices(self.config, {name: kinds.searchable(s) for name, s in streams})
+            check_deletion_streams(self.config, (n for n, s in streams if kinds.incremental(s)))
             _ = self.connection  # bad credentials or an unreachable login fail now, in one line
 
     @classmethod
@@ -122,19 +135,18 @@ class TapMagento(Tap):
     @override
     def load_state(self, state: dict[str, Any]) -> None:
         shapes = {
-            name: stream.bookmark_shape
-            for name, stream in self.streams.items()
-            if isinstance(stream, MagentoStream)
+            stream.name: BookmarkShape(
+                stream.replication_key, frozenset(stream.bookmark_partition_keys)
+            )
+            for stream in kinds.tap_streams(self.streams.values())
         }
         check_state(state, shapes)
         super().load_state(state)
 
     def check_connection(self) -> bool:
         """Reach the store, log in, and log which streams the credentials may read."""
-        streams = [s for s in self.streams.values()
-                   if isinstance(s, MagentoStream) and not isinstance(s, ChildStream)]  # fmt: skip
         try:
-            found = verdict(check_access(streams))
+            found = verdict(check_access(kinds.lists(self.streams.values())))
         except EXPLAINED_ERRORS as error:
             found = Verdict(False, [], f"Connection test failed: {one_line(error)}")
         for warning in found.warnings:
@@ -149,10 +161,10 @@ class TapMagento(Tap):
         error line. The command line calls this before ``sync_all``.
         """
         read = [
-            s for s in self.streams.values()
-            if isinstance(s, MagentoStream) and not isinstance(s, ChildStream)
-            and (s.selected or s.has_selected_descendents)
-        ]  # fmt: skip
+            stream
+            for stream in kinds.lists(self.streams.values())
+            if stream.selected or stream.has_selected_descendents
+        ]
         found = check_access(read)
         unreadable = [access for access in found if not access.readable]
         if unreadable and len(unreadable) == len(found):
@@ -185,8 +197,10 @@ class TapMagento(Tap):
             except (AccessRefused, RouteMissing) as refusal:  # these credentials, this store
                 self.logger.warning(
                     "custom_attributes_object: %s cannot be read (%s): its attributes are "
-                    "not typed", stream_name, one_line(refusal),
-                )  # fmt: skip
+                    "not typed",
+                    stream_name,
+                    one_line(refusal),
+                )
                 return []
             except EXPLAINED_ERRORS as error:  # an unreachable store types nothing: say so
                 msg = (
@@ -332,8 +346,9 @@ class TapMagento(Tap):
             cls.logger.error(
                 "Stopped by %s: no request was sent after it; the last STATE covers every "
                 "record emitted, and a run from it resumes there. Exit status %d.",
-                stopped.signal_name, stopped.exit_status,
-            )  # fmt: skip
+                stopped.signal_name,
+                stopped.exit_status,
+            )
             ctx.exit(stopped.exit_status)
         except EXPLAINED_ERRORS as error:
             cls._fail(ctx, error)
@@ -371,6 +386,25 @@ class TapMagento(Tap):
     @cached_property
     def connection(self) -> MagentoConnection:
         return MagentoConnection(self.config, self.logger, self.stop, self._clock)
+
+    @cached_property
+    def client(self) -> StoreClient:
+        """What every stream of the run asks the store through."""
+        return StoreClient(self.connection)
+
+    @cached_property
+    def read_settings(self) -> ReadSettings:
+        """How the run's passes read, from the settings (and what the store says of its
+        largest page, once it has said)."""
+        config = self.config
+        keyset = config["keyset_paging"]
+        return ReadSettings(
+            page_size=PageSize(int(config["page_size"])),
+            pages_per_window=1 if keyset else max(1, int(config["max_pages_per_window"])),
+            skip_unreadable=bool(config["skip_unreadable_records"]),
+            workers=int(config["max_parallel_requests"]),
+            min_page_size=int(config["min_page_size"]),
+        )
 
     @override
     def discover_streams(self) -> list[Stream]:

@@ -24,7 +24,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import Message
 from typing_extensions import override
 
-from tap_magento.stopping import POLL_SECONDS, Stop, TargetGone
+from tap_magento.front_door.stopping import POLL_SECONDS, Stop, TargetGone
 
 GONE_ERRNOS = {errno.EPIPE, errno.ECONNRESET, errno.EINVAL}
 BROKEN = select.POLLERR | select.POLLHUP  # a pipe's write end without a reader

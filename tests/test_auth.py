@@ -6,7 +6,7 @@ import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.auth import AdminToken
+from tap_magento.front_door.auth import AdminToken
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import Fault
 from tests.support import (

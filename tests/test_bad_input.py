@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tap_magento.connection import SECRET_SETTINGS
+from tap_magento.front_door.connection import SECRET_SETTINGS
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import SyncResult, bearer_config, make_server, oauth_config, run_cli, write_json
 

@@ -13,9 +13,9 @@ import logging
 import pytest
 import requests
 
-from tap_magento.client import read_capped
-from tap_magento.errors import PageTooBig
-from tap_magento.passes.sizing import ANSWER_BYTES, PAGE_BYTES, PageCeiling
+from tap_magento.front_door.client import read_capped
+from tap_magento.front_door.errors import PageTooBig
+from tap_magento.passes.sizing import ANSWER_BYTES, PAGE_BYTES, PageCeiling, PageSize
 from tap_magento.sandbox.server import SandboxServer
 from tap_magento.sandbox.store import SandboxStore, StoreSize
 from tests.support import bearer_config, sync
@@ -91,20 +91,23 @@ def test_an_answer_beyond_the_cap_is_left_unread(server: SandboxServer) -> None:
         assert answer.text.startswith("{")
 
 
+PAGE = PageSize(300)
+
+
 def test_pages_shrink_at_once_and_grow_back_as_answers_stay_small() -> None:
     ceiling = PageCeiling(floor=10)
-    assert ceiling.limit(300) == 300  # nothing known yet
+    assert ceiling.limit(PAGE) == 300  # nothing known yet
     # 300 records in 30 MiB: 0.1 MiB each, so PAGE_BYTES (6 MiB) holds 60.
     assert ceiling.weighed(300, 30 * 2**20) == 60
-    assert ceiling.limit(300) == 60
+    assert ceiling.limit(PAGE) == 60
     # Small answers (10 KiB a record) move the average a quarter of the way each.
     sizes = []
     for _ in range(12):
-        ceiling.weighed(ceiling.limit(300), ceiling.limit(300) * 10 * 2**10)
-        sizes.append(ceiling.limit(300))
+        ceiling.weighed(ceiling.limit(PAGE), ceiling.limit(PAGE) * 10 * 2**10)
+        sizes.append(ceiling.limit(PAGE))
     assert sizes[0] == 77  # 6 MiB / (0.1 MiB * 3/4 + 10 KiB / 4) = 77.5
     assert sizes == sorted(sizes) and sizes[-1] == 300
     # A record read alone says nothing of the others, however big it is.
     assert ceiling.weighed(1, 3 * PAGE_BYTES) is None
-    assert ceiling.limit(300) == 300
+    assert ceiling.limit(PAGE) == 300
     assert ANSWER_BYTES > PAGE_BYTES

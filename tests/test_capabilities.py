@@ -170,7 +170,7 @@ def test_config_from_the_environment(server: SandboxServer, tmp_path: Path) -> N
     # detection: 2000 a page).
     sizes = [r.params.get("searchCriteria[pageSize]") for r in server.requests
              if r.path.endswith("/V1/products") and "fields" not in r.params]  # fmt: skip
-    assert sizes[0] == "1" and set(sizes) == {"1", str(int(50 * parallel.ASKED_PAGE))}
+    assert sizes[0] == "1" and set(sizes) == {"1", str(int(50 * parallel.ASKED_PAGE_FACTOR))}
 
 
 def test_connection_test_reads_one_record_of_each_stream_and_says_so(

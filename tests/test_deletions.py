@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tap_magento import deletion_detection, deletions
+from tap_magento import deletions, passes
 from tap_magento.deletions import KeyRanges
 from tap_magento.sandbox.server import Fault, SandboxServer
 from tap_magento.sandbox.store import Unreadable
@@ -78,7 +78,7 @@ def test_the_first_run_records_keys_and_the_next_reports_what_was_deleted(
 def test_a_run_stopped_during_the_key_pass_reports_no_deletion_and_the_next_reports_them(
     server: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(deletion_detection, "KEY_PAGE_SIZE", 20)  # 120 customers: 6 key pages
+    monkeypatch.setattr(passes, "KEY_PAGE_RECORDS", 20)  # 120 customers: 6 key pages
     config = bearer_config(server, detect_deletions=["customers"], page_size=20)
     first = sync(config, streams=["customers"])
     _delete(server, {"customers": [7, 110]})

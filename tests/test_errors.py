@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.connection import rest_url
+from tap_magento.front_door.connection import rest_url
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import ACL_RESOURCES, MAINTENANCE_PAGE, Fault
 from tests.support import bearer_config, make_server, run_tap, sync

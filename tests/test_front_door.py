@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.errors import PageCut
+from tap_magento.front_door.errors import PageCut
 from tap_magento.sandbox.server import (
     MAINTENANCE_PAGE,
     NGINX_TIMEOUT_PAGE,

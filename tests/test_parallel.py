@@ -50,7 +50,7 @@ def _cut_all(stamps: list[int], aim: int, workers: int, max_pages: int) -> list[
 
 def _requests(counts: list[int], aim: int) -> int:
     """Requests the slices cost, in pages of what a slice's reader asks for."""
-    asked = int(aim * parallel.ASKED_PAGE / parallel.AIMED_PAGE)
+    asked = int(aim * parallel.ASKED_PAGE_FACTOR / parallel.AIMED_PAGE)
     return sum(max(1, -(-n // asked)) for n in counts)
 
 

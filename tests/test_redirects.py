@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_magento.diagnosis import moved_base
+from tap_magento.front_door.diagnosis import moved_base
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import admin_config, bearer_config, make_server, oauth_config, run_tap
 

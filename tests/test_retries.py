@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import random
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_magento.connection import RequestPacer
-from tap_magento.errors import BadAnswer, PageCut, UnreadableRecords
-from tap_magento.retry import RULES, Cause, Retries, RetryPolicy, cause_of
+from tap_magento.front_door.causes import Cause, cause_of
+from tap_magento.front_door.connection import RequestPacer
+from tap_magento.front_door.errors import BadAnswer, PageCut, StoreFailed, UnreadableRecords
+from tap_magento.front_door.retry import RULES, Retries, RetryPolicy
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import MAINTENANCE_PAGE, Fault
 from tests.support import (
@@ -244,14 +246,17 @@ def _waits(policy: RetryPolicy, failures: list[BaseException]) -> list[float]:
 def test_failures_are_told_apart_by_cause() -> None:
     assert cause_of(_failure(429)) is Cause.RATE_LIMITED
     assert cause_of(_failure(503)) is Cause.MAINTENANCE
-    assert cause_of(_failure(502)) is Cause.NETWORK  # as validate_response raises it: PageCut
+    assert cause_of(_failure(502)) is Cause.GATEWAY_CUT
+    assert cause_of(_failure(501)) is Cause.NETWORK
     assert cause_of(PageCut("504", _failure(504).response)) is Cause.GATEWAY_CUT
     assert cause_of(PageCut("no answer within request_timeout", None)) is Cause.GATEWAY_CUT
     assert cause_of(requests.exceptions.ConnectionError()) is Cause.NETWORK
     assert cause_of(requests.exceptions.ReadTimeout()) is Cause.NETWORK
     assert cause_of(requests.exceptions.SSLError()) is Cause.TLS
     assert cause_of(UnreadableRecords("500", _failure(500).response)) is Cause.SERVER_ERROR
-    assert cause_of(UnreadableRecords("404", _failure(404).response)) is None
+    gone = UnreadableRecords("404", _failure(404).response, Cause.ENTITY_MISSING)
+    assert cause_of(gone) is Cause.ENTITY_MISSING and Cause.ENTITY_MISSING not in RULES
+    assert cause_of(_failure(404).response) is Cause.ENTITY_MISSING
     assert cause_of(ValueError()) is None
 
 
@@ -306,11 +311,11 @@ def _every_failure(cause: Cause, retry_after: str | None) -> BaseException:
         Cause.NETWORK: requests.exceptions.ConnectionError("Connection reset"),
         Cause.TLS: requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] x (_ssl.c:1)"),
         Cause.BAD_ANSWER: BadAnswer("200 OK: Input data was truncated", response),
-    }.get(cause, RetriableAPIError(str(cause), response))
+    }.get(cause, StoreFailed(str(cause), response, cause))
 
 
 @pytest.mark.parametrize("retry_after", RETRY_AFTERS)
-@pytest.mark.parametrize("cause", list(Cause), ids=lambda cause: cause.name)
+@pytest.mark.parametrize("cause", list(RULES), ids=lambda cause: cause.name)
 def test_every_retry_schedule_ends_whatever_the_store_says(cause, retry_after) -> None:
     failure = _every_failure(cause, retry_after)
     assert cause_of(failure) is cause
@@ -339,3 +344,41 @@ def test_a_caller_that_can_do_better_gets_the_failure_back_at_once() -> None:
     schedule = RetryPolicy(300).schedule(Retries({Cause.GATEWAY_CUT: 1}))
     with pytest.raises(PageCut, match=r"504 Gateway Time-out.*Still cut by the gateway"):
         schedule.after(cut)
+
+
+# --- the docs' table is the code's ----------------------------------------------------------
+
+NOT_A_RULE = ("401 with an expired admin token",)  # auth.RenewedToken's own renewal
+
+
+def _docs_retry_rows() -> list[list[str]]:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "misbehaving-stores.md").read_text()
+    table = text.split("| the store answers | the tap waits | and gives up |", 1)[1]
+    rows = []
+    for line in table.splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+@pytest.mark.parametrize("cause", list(RULES), ids=lambda cause: cause.name)
+def test_the_docs_retry_table_shows_each_rule_as_the_code_has_it(cause) -> None:
+    rule = RULES[cause]
+    (row,) = [row for row in _docs_retry_rows() if row[0].startswith(rule.shown_as)]
+    answers, waits, gives_up = row
+    if rule.tries == 1:
+        assert gives_up.startswith("at once")
+    elif rule.tries is not None:
+        assert f"after {rule.tries} tries" in gives_up
+    else:
+        assert "`max_wait_seconds`" in gives_up
+    if rule.tries != 1:
+        expected = "nothing" if rule.first_wait == 0 else f"{rule.first_wait:g} s"
+        assert expected in waits
+
+
+def test_every_row_of_the_docs_retry_table_is_a_rule() -> None:
+    shown = [rule.shown_as for rule in RULES.values()]
+    for answers, _, _ in _docs_retry_rows():
+        assert any(answers.startswith(prefix) for prefix in (*shown, *NOT_A_RULE)), answers

@@ -16,8 +16,8 @@ import pytest
 from singer_sdk import Stream, Tap
 from singer_sdk.singerlib import RecordMessage
 
-from tap_magento.client import without_sdk_error_line
-from tap_magento.sdk_internals import LeanRecordMessages
+from tap_magento.sdk_internals import LeanRecordMessages, keep_state, write_record, write_schema
+from tap_magento.streams.base import without_sdk_error_line
 
 SCHEMA = {
     "type": "object",
@@ -122,3 +122,67 @@ def test_the_sdk_logs_a_failed_stream_in_a_line_the_tap_drops(caplog: Any) -> No
     lines = [r for r in caplog.records if r.levelname == "ERROR"]
     assert [r.getMessage() for r in lines] == ["An unhandled error occurred while syncing 'things'"]
     assert not without_sdk_error_line(lines[0])
+
+
+class _Stamped(_Things):
+    """An incremental stream: a bookmark that moves with the records."""
+
+    name = "stamped"
+    replication_key = "updated_at"
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "updated_at": {"type": "string"}},
+    }
+
+
+class _StampedTap(_Tap):
+    def discover_streams(self) -> list[Stream]:
+        return [_Stamped(self)]
+
+
+def test_write_schema_message_writes_the_stream_s_schema_once() -> None:
+    # write_schema: a child stream's SCHEMA, written from its parent's sync, must be the SDK's
+    # own SCHEMA message (through the stream maps: name, schema, keys).
+    tap = _Tap(config={})
+    written = _messages(tap, lambda: write_schema(tap.streams["things"]))
+    assert [(m["type"], m["stream"], m["key_properties"]) for m in written] == [
+        ("SCHEMA", "things", ["id"])
+    ]
+    assert written[0]["schema"]["properties"]["id"] in ({"type": "integer"}, {"type": ["integer"]})
+
+
+def test_write_record_message_writes_a_record_through_selection() -> None:
+    # write_record: a child's row goes through the SDK's selection (a deselected property is
+    # left out) and is written as one RECORD of the stream.
+    catalog = {
+        "streams": [
+            {
+                "tap_stream_id": "things",
+                "stream": "things",
+                "schema": SCHEMA,
+                "metadata": [
+                    {"breadcrumb": [], "metadata": {"selected": True}},
+                    {"breadcrumb": ["properties", "lines"], "metadata": {"selected": False}},
+                ],
+            }
+        ]
+    }
+    tap = _Tap(config={}, catalog=catalog)
+    stream = tap.streams["things"]
+    written = _messages(tap, lambda: write_record(stream, dict(RECORDS[0])))
+    assert [(m["type"], m["stream"], m["record"]) for m in written] == [
+        ("RECORD", "things", {"id": 1})
+    ]
+
+
+def test_increment_stream_state_moves_the_bookmark_past_a_record() -> None:
+    # keep_state: a parent read only for its children writes no record, and its bookmark must
+    # still move past each record it read, as the SDK moves it for records it writes.
+    tap = _StampedTap(config={})
+    stream = tap.streams["stamped"]
+    keep_state(stream, {"id": 1, "updated_at": "2026-01-02T00:00:00+00:00"}, None)
+    keep_state(stream, {"id": 2, "updated_at": "2026-01-03T00:00:00+00:00"}, None)
+    stream.finalize_state_progress_markers()
+    state = tap.state["bookmarks"]["stamped"]
+    assert state["replication_key"] == "updated_at"
+    assert state["replication_key_value"] == "2026-01-03T00:00:00+00:00"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
+from tap_magento.front_door.totp import code_at, secret_key
 from tap_magento.sandbox.auth import AuthPolicy
 from tap_magento.sandbox.server import SandboxServer
-from tap_magento.totp import code_at, secret_key
 from tests.support import (
     FakeClock,
     admin_config,

@@ -9,29 +9,38 @@ A pass reads one list of one partition (the orders; the products of one store vi
 - the key pass of deletion detection: a reader of the list's keys alone (``KeysOnly``);
 - the re-read of deletion detection is a whole pass over another range of the same list.
 
-Streams hand a pass one ``source.ListSource``; :func:`read` picks the pass and reads it.
+Streams hand a pass one ``spec.ListSpec`` and the run's ``StoreClient``; :func:`read` picks
+the pass and reads it. A list that is one answer (no paging) is read by :func:`read_answer`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tap_magento.errors import PageSizeRefused
+from tap_magento.front_door.errors import PageSizeRefused
 from tap_magento.passes.chosen import ChosenRecordsPass
 from tap_magento.passes.parallel import ParallelPass
-from tap_magento.passes.reader import PassReader, PassRun, ReadSettings, log_summary
-from tap_magento.passes.sizing import PageCeiling
+from tap_magento.passes.reader import PassReader, PassSetup, ReadSettings, log_summary
+from tap_magento.passes.sizing import PageCeiling, PageSize
+from tap_magento.passes.spec import ListSpec
 from tap_magento.passes.summary import PassSummary, Record
 from tap_magento.progress import Progress
 
 if TYPE_CHECKING:
-    from tap_magento.connection import PageSizeLimit
-    from tap_magento.passes.source import ListSource
-    from tap_magento.stopping import Clock, Stop
+    from tap_magento.front_door.client import StoreClient, StoreRequest
 
-__all__ = ["ChosenKeys", "Drained", "KeysOnly", "ReadSettings", "WholeList", "read"]
+__all__ = [
+    "ChosenKeys",
+    "Drained",
+    "KeysOnly",
+    "ListSpec",
+    "ReadSettings",
+    "WholeList",
+    "read",
+    "read_answer",
+]
 
 
 @dataclass(frozen=True)
@@ -47,30 +56,18 @@ class ChosenKeys:
     search_field: str
 
 
+# Keys per page of a key pass: a page of keys is small, though the store still loads whole
+# records to answer it. A store that refuses it names its maximum, which is used instead.
+KEY_PAGE_RECORDS = 2000
+
+
 @dataclass(frozen=True)
 class KeysOnly:
-    """The list's keys alone, sorted by key, ``page_size`` a page (the store's maximum if
-    smaller)."""
-
-    page_size: int
+    """The list's keys alone, sorted by key, in pages of at least ``KEY_PAGE_RECORDS`` (the
+    store's maximum if smaller)."""
 
 
 Reading = WholeList | ChosenKeys | KeysOnly
-
-
-class Store(Protocol):
-    """What the passes of a run share about the store (``connection.MagentoConnection``)."""
-
-    @property
-    def page_size(self) -> PageSizeLimit:
-        """The largest page the store accepts, once it has said."""
-        ...
-
-    @property
-    def clock(self) -> Clock: ...
-
-    @property
-    def stop(self) -> Stop: ...
 
 
 class Pass(Protocol):
@@ -85,80 +82,109 @@ class Pass(Protocol):
 
 
 def read(
-    source: ListSource,
+    spec: ListSpec,
     settings: ReadSettings,
-    store: Store,
+    client: StoreClient,
     reading: Reading = WholeList(),
 ) -> Generator[Record, None, PassSummary]:
     """Every record of one pass; returns its summary, after logging it.
 
     A store that refuses the page size before anything was read gets the pass again at the
-    size it names (``store.page_size`` keeps it for every later pass of the run).
+    size it names (``settings.store_maximum`` keeps it for every later pass of the run).
     """
-    label = f"{source.label} keys" if isinstance(reading, KeysOnly) else source.label
-    wanted = reading.page_size if isinstance(reading, KeysOnly) else settings.page_size
-    limit = store.page_size
-    run = PassRun(store.clock, store.stop, PageCeiling(settings.min_page_size))
+    keys_only = isinstance(reading, KeysOnly)
+    label = f"{spec.label} keys" if keys_only else spec.label
+    wanted = settings.page_size.wanted
+    if keys_only:
+        wanted = max(KEY_PAGE_RECORDS, wanted)
+    ceiling = PageCeiling(settings.min_page_size)
     while True:
-        progress = Progress(label, source.logger, timestamp_field=source.timestamp_field)
-        sized = replace(settings, page_size=limit.at_most(wanted), largest_page=limit.store_maximum)
-        current = open_pass(source, sized, progress, run, reading)
+        progress = Progress(label, spec.logger, timestamp_field=spec.timestamp_field)
+        sized = replace(settings, page_size=settings.store_maximum.page_size(wanted))
+        setup = PassSetup(spec, client, sized, progress, ceiling)
+        current = open_pass(setup, reading)
         try:
             yield from current.records()
         except PageSizeRefused as refusal:
             if current.summary.records:
                 raise
-            source.logger.warning(
+            spec.logger.warning(
                 "%s: the store refuses pages larger than %d records; continuing with %d "
                 "(set page_size to %d to avoid this request).",
-                label, refusal.maximum, refusal.maximum, refusal.maximum,
-            )  # fmt: skip
-            limit.lower_to(refusal.maximum)
+                label,
+                refusal.maximum,
+                refusal.maximum,
+                refusal.maximum,
+            )
+            settings.store_maximum.lower_to(refusal.maximum)
             continue
         current.log_summary()
-        _log_cuts(label, source, run.ceiling, sized.page_size)
+        _log_ceiling(label, setup, sized.page_size)
         return current.summary
 
 
-def open_pass(
-    source: ListSource, settings: ReadSettings, progress: Progress, run: PassRun, reading: Reading
-) -> Pass:
+def open_pass(setup: PassSetup, reading: Reading) -> Pass:
     """The one place that picks the pass that reads a list."""
     if isinstance(reading, ChosenKeys):
-        return ChosenRecordsPass(source, settings, progress, run, keys=reading.keys,
-                                 search_field=reading.search_field)  # fmt: skip
+        return ChosenRecordsPass(setup, keys=reading.keys, search_field=reading.search_field)
+    settings = setup.settings
     if isinstance(reading, KeysOnly):
-        return _Sequential(PassReader(source, replace(settings, pages_per_window=1), progress,
-                                      run, keys_only=True), source, progress)  # fmt: skip
+        keys_setup = replace(setup, settings=replace(settings, pages_per_window=1))
+        return _Sequential(PassReader(keys_setup, keys_only=True), setup)
     keyset = settings.pages_per_window == 1
-    if settings.workers > 1 and keyset and source.axis is not None:
-        return ParallelPass(source, source.axis, settings, progress, run)
-    return _Sequential(PassReader(source, settings, progress, run), source, progress)
+    axis = setup.spec.axis
+    if settings.workers > 1 and keyset and axis is not None:
+        return ParallelPass(setup, axis)
+    return _Sequential(PassReader(setup), setup)
 
 
-def _log_cuts(label: str, source: ListSource, ceiling: PageCeiling, page_size: int) -> None:
+def read_answer(request: StoreRequest, client: StoreClient, label: str) -> Iterator[Any]:
+    """The records of an endpoint that answers one JSON array (or one object) with
+    everything: one request a pass."""
+    logger = request.asker.logger
+    progress = Progress(label, logger, timestamp_field=None)
+    body = client.decode(client.ask(request, progress))
+    for record in body if isinstance(body, list) else [body]:
+        progress.emitted(record)
+        yield record
+    logger.info(
+        "%s: %d records emitted in %.1f s; %s",
+        progress.label,
+        progress.records,
+        progress.elapsed_seconds(),
+        progress.retry_summary(),
+    )
+
+
+def _log_ceiling(label: str, setup: PassSetup, page_size: PageSize) -> None:
+    ceiling, logger = setup.ceiling, setup.spec.logger
     if ceiling.cuts:
-        source.logger.info(
+        logger.info(
             "%s: the store's gateway cut %d pages; pages went down to %d and ended at %d. A "
             "page_size of %d would avoid the cuts.",
-            label, ceiling.cuts, ceiling.smallest, ceiling.limit(page_size), ceiling.smallest,
-        )  # fmt: skip
-    if ceiling.heavy:
-        source.logger.info(
-            "%s: %d pages held more than %.0f MiB of JSON; pages went down to %d and ended "
-            "at %d.",
-            label, ceiling.heavy, ceiling.page_bytes / 2**20, ceiling.heavy_smallest,
+            label,
+            ceiling.cuts,
+            ceiling.smallest,
             ceiling.limit(page_size),
-        )  # fmt: skip
+            ceiling.smallest,
+        )
+    if ceiling.heavy:
+        logger.info(
+            "%s: %d pages held more than %.0f MiB of JSON; pages went down to %d and ended at %d.",
+            label,
+            ceiling.heavy,
+            ceiling.page_bytes / 2**20,
+            ceiling.heavy_smallest,
+            ceiling.limit(page_size),
+        )
 
 
 class _Sequential:
     """One reader, as a pass."""
 
-    def __init__(self, reader: PassReader, source: ListSource, progress: Progress) -> None:
+    def __init__(self, reader: PassReader, setup: PassSetup) -> None:
         self._reader = reader
-        self._source = source
-        self._progress = progress
+        self._setup = setup
 
     @property
     def summary(self) -> PassSummary:
@@ -168,7 +194,7 @@ class _Sequential:
         return self._reader.records()
 
     def log_summary(self) -> None:
-        log_summary(self._source, self._progress, self.summary)
+        log_summary(self._setup, self.summary)
 
 
 class Drained:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from tap_magento.choices import filter_value
-from tap_magento.passes.reader import PassReader, PassRun, ReadSettings, log_summary
+from tap_magento.passes.reader import PassReader, log_summary
 from tap_magento.passes.summary import PassSummary, Record
-from tap_magento.search_criteria import Filter, all_of
+from tap_magento.search_criteria import Filter, all_of, filter_value
 
 if TYPE_CHECKING:
-    from tap_magento.passes.source import ListSource
-    from tap_magento.progress import Progress
+    from tap_magento.passes.reader import PassSetup
 
 # Keys per ``in`` filter: a request's URL stays a few KB long.
 IDS_PER_REQUEST = 200
@@ -24,47 +22,42 @@ class ChosenRecordsPass:
 
     def __init__(
         self,
-        source: ListSource,
-        settings: ReadSettings,
-        progress: Progress,
-        run: PassRun,
+        setup: PassSetup,
         *,
         keys: Sequence[str],
         search_field: str,
     ) -> None:
-        self._source = source
-        self._settings = settings
-        self._progress = progress
-        self._run = run
+        self._setup = setup
         self._keys = keys
         self._search_field = search_field
         self._found: set[str] = set()
         self.summary = PassSummary()
 
     def records(self) -> Iterator[Record]:
-        key_field = self._source.record_key[0]
+        key_field = self._setup.spec.record_key[0]
         for batch in batches(self._keys):
-            reader = PassReader(
-                self._source, self._settings, self._progress, self._run,
-                bounds=all_of(Filter(self._search_field, ",".join(batch), "in")),
-            )  # fmt: skip
+            chosen = all_of(Filter(self._search_field, ",".join(batch), "in"))
+            reader = PassReader(self._setup, bounds=chosen)
             for record in reader.records():
                 self._found.add(filter_value(record.get(key_field)))
                 yield record
-            log_summary(self._source, self._progress, reader.summary)
+            log_summary(self._setup, reader.summary)
             self.summary += reader.summary
 
     def log_summary(self) -> None:
-        source = self._source
+        spec = self._setup.spec
         missing = [key for key in self._keys if key not in self._found]
         if missing:
             shown = ", ".join(missing[:20]) + (", ..." if len(missing) > 20 else "")
-            source.logger.warning(
+            spec.logger.warning(
                 "%s: %d of the %d ids chosen are not in the store (or not in its filters): %s",
-                source.label, len(missing), len(self._keys), shown,
-            )  # fmt: skip
+                spec.label,
+                len(missing),
+                len(self._keys),
+                shown,
+            )
         else:
-            source.logger.info("%s: all %d ids chosen were read", source.label, len(self._keys))
+            spec.logger.info("%s: all %d ids chosen were read", spec.label, len(self._keys))
 
 
 def batches(keys: Sequence[str]) -> Iterator[tuple[str, ...]]:

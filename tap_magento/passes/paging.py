@@ -95,10 +95,14 @@ class WindowPaginator:
     @property
     def summary(self) -> PassSummary:
         return PassSummary(
-            records=self._records, pages=self._pages, windows=self._windows,
-            repeated=self._repeated, repeated_keys=tuple(self._repeated_keys),
-            skipped=tuple(self._skipped), stopped_because=self._stopped_because,
-        )  # fmt: skip
+            records=self._records,
+            pages=self._pages,
+            windows=self._windows,
+            repeated=self._repeated,
+            repeated_keys=tuple(self._repeated_keys),
+            skipped=tuple(self._skipped),
+            stopped_because=self._stopped_because,
+        )
 
     @property
     def narrowing(self) -> bool:

@@ -39,17 +39,16 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tap_magento.errors import UnreadableRecords
+from tap_magento.front_door.errors import UnreadableRecords
+from tap_magento.front_door.stopping import POLL_SECONDS
 from tap_magento.passes.cursor import Cursor
-from tap_magento.passes.reader import PassReader, PassRun, ReadSettings, log_summary
+from tap_magento.passes.reader import PassReader, PassSetup, ReadSettings, log_summary
 from tap_magento.passes.summary import PassSummary, Record
-from tap_magento.stopping import POLL_SECONDS
 
 if TYPE_CHECKING:
+    from tap_magento.front_door.stopping import Stop
     from tap_magento.passes.paging import Page
-    from tap_magento.passes.source import ListSource, SliceAxis
-    from tap_magento.progress import Progress
-    from tap_magento.stopping import Stop
+    from tap_magento.passes.spec import SliceAxis
 
 # The decoded records a parallel pass may hold: the pages in hand, and the records read
 # ahead of the one being emitted. A decoded record takes about five times its JSON: a full
@@ -61,7 +60,7 @@ MAX_SLICE_PAGES = 16
 # A slice's pages are asked for this much bigger than ``page_size``, and slices aim at this
 # many records a page: records are not spread exactly evenly, and a few more than the pages
 # hold would cost one more request. Up to the store's maximum page size, when it has told it.
-ASKED_PAGE = 1.3
+ASKED_PAGE_FACTOR = 1.3
 AIMED_PAGE = 1.1
 # Records handed from a worker to the pass at a time: a hand-over between threads per record
 # would cost more than the record. Fewer when they are big: a chunk is part of the budget.
@@ -150,29 +149,20 @@ class ParallelPass:
     and emitted in order; a pass whose first record the store cannot render is read by one
     reader, which narrows such pages down."""
 
-    def __init__(
-        self,
-        source: ListSource,
-        axis: SliceAxis,
-        settings: ReadSettings,
-        progress: Progress,
-        run: PassRun,
-    ) -> None:
-        self._source = source
+    def __init__(self, setup: PassSetup, axis: SliceAxis) -> None:
+        self._setup = setup
         self._axis = axis
-        self._settings = settings
-        self._progress = progress
-        self._run = run
         self.summary = PassSummary()
 
     def records(self) -> Iterator[Record]:
+        setup = self._setup
         try:
             schedule = self._schedule()
         except UnreadableRecords:
-            self._source.logger.info(
-                "%s: a record it cannot render: read by one reader", self._progress.label
+            setup.spec.logger.info(
+                "%s: a record it cannot render: read by one reader", setup.progress.label
             )
-            reader = PassReader(self._source, self._settings, self._progress, self._run)
+            reader = PassReader(setup)
             yield from reader.records()
             self.summary = reader.summary
             return
@@ -180,10 +170,14 @@ class ParallelPass:
             self.summary = PassSummary(stopped_because="nothing in the range")
             return
         workers = [
-            threading.Thread(target=self._work, args=(schedule,), daemon=True,
-                             name=f"{self._progress.label} {number}")
-            for number in range(self._settings.workers)
-        ]  # fmt: skip
+            threading.Thread(
+                target=self._work,
+                args=(schedule,),
+                daemon=True,
+                name=f"{setup.progress.label} {number}",
+            )
+            for number in range(setup.settings.workers)
+        ]
         for worker in workers:
             worker.start()
         slices = 0
@@ -199,7 +193,7 @@ class ParallelPass:
             schedule.stop()
             # A stopped run does not wait for answers its workers still wait for: they send
             # nothing more, and end with the process.
-            if not self._run.stop.requested:
+            if not setup.client.stop.requested:
                 for worker in workers:
                     worker.join()
         self.summary = replace(self.summary, stopped_because=f"the end of {slices} slices")
@@ -207,21 +201,21 @@ class ParallelPass:
     def _schedule(self) -> _Schedule | None:
         """The plan, from the pass's first and last records (asked for together, a page of one
         each way): None when the range holds nothing."""
-        source, progress, settings = self._source, self._progress, self._settings
+        setup = self._setup
+        settings, stop = setup.settings, setup.client.stop
 
         def edge(from_end: bool) -> Page:
-            cursor = Cursor(size=1, from_end=from_end, bounds=source.bounds)
-            return source.parse(source.fetch(cursor, progress, None))
+            cursor = Cursor(size=1, from_end=from_end, bounds=setup.spec.bounds)
+            return setup.page(setup.ask(cursor))
 
-        last_edge = _InThread(partial(edge, True), f"{progress.label} plan")
+        last_edge = _InThread(partial(edge, True), f"{setup.progress.label} plan")
         first = edge(False)
-        last = last_edge.result(self._run.stop)
+        last = last_edge.result(stop)
         if not first.records:
             return None
-        asked = int(settings.page_size * ASKED_PAGE)
-        if settings.largest_page is not None:
-            asked = min(asked, settings.largest_page)
-        aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE))
+        asked_page = settings.page_size.scaled(ASKED_PAGE_FACTOR)
+        asked = asked_page.value
+        aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE_FACTOR))
         workers = settings.workers
         sample = first.records[0]
         record_decoded = max(1, decoded_size(sample))
@@ -234,18 +228,19 @@ class ParallelPass:
         memory = _Memory(budget * record_decoded, hands * page_bytes, per_json_byte)
         lower = self._axis.position(first.records[0])
         upper = self._axis.position((last.records or first.records)[-1]) + 1
-        plan = SlicePlan(Slice(lower, max(upper, lower + 1)), int(first.total_count or 1),
-                         aim, workers, max_pages)  # fmt: skip
-        return _Schedule(plan, replace(settings, page_size=asked), memory, self._run.stop)
+        whole = Slice(lower, max(upper, lower + 1))
+        plan = SlicePlan(whole, int(first.total_count or 1), aim, workers, max_pages)
+        return _Schedule(plan, replace(settings, page_size=asked_page), memory, stop)
 
     def _work(self, schedule: _Schedule) -> None:
         """A worker: slice after slice, each read into its slot a chunk at a time."""
+        setup = replace(self._setup, settings=schedule.settings)
         while (slot := schedule.start()) is not None:
             reader = PassReader(
-                self._source, schedule.settings, self._progress, self._run,
+                setup,
                 bounds=self._axis.bounds(slot.piece.lower, slot.piece.upper),
                 holding=partial(schedule.holding, slot),
-            )  # fmt: skip
+            )
             try:
                 if not self._fill(reader, slot, schedule):
                     return  # the pass stopped
@@ -268,7 +263,7 @@ class ParallelPass:
         return not chunk or schedule.put(slot, chunk, json_bytes)
 
     def log_summary(self) -> None:
-        log_summary(self._source, self._progress, self.summary)
+        log_summary(self._setup, self.summary)
 
 
 @dataclass(frozen=True)
@@ -432,9 +427,9 @@ class _InThread:
         self._done = threading.Event()
         self._page: Page | None = None
         self._error: BaseException | None = None
-        threading.Thread(target=self._run, name=name, daemon=True).start()
+        threading.Thread(target=self._call_and_keep, name=name, daemon=True).start()
 
-    def _run(self) -> None:
+    def _call_and_keep(self) -> None:
         try:
             self._page = self._call()
         except BaseException as error:  # raised in the thread that asks for the result

@@ -41,11 +41,36 @@ ANSWER_BYTES = PAGE_BYTES * 3 // 2
 
 
 @dataclass(frozen=True)
-class Cut:
-    """What a cut page changed: the size asked next, and whether it is the pass's first."""
+class PageSize:
+    """How many records a pass asks for a page: what it wants, within the largest page the
+    store accepts once it has said (``StoreMaximum``)."""
 
-    size: int
-    first: bool
+    wanted: int
+    store_maximum: int | None = None
+
+    @property
+    def value(self) -> int:
+        if self.store_maximum is None:
+            return self.wanted
+        return min(self.wanted, self.store_maximum)
+
+    def scaled(self, factor: float) -> PageSize:
+        """``factor`` times as many wanted, within the same maximum."""
+        return PageSize(int(self.wanted * factor), self.store_maximum)
+
+
+class StoreMaximum:
+    """The largest page the store accepts, learnt from its refusals: one a run, shared by the
+    passes of every stream (a pass refused sets it for all later ones)."""
+
+    def __init__(self) -> None:
+        self.records: int | None = None
+
+    def page_size(self, wanted: int) -> PageSize:
+        return PageSize(wanted, self.records)
+
+    def lower_to(self, maximum: int) -> None:
+        self.records = maximum
 
 
 class PageCeiling:
@@ -57,7 +82,7 @@ class PageCeiling:
         self._ceiling: int | None = None  # None: no page was cut, or pages grew back
         self._cut_seconds = 0.0  # how long the gateway waited before cutting
         self._quick = 0
-        self._run = QUICK_RUN
+        self._streak_needed = QUICK_RUN
         self._grown = False
         self.cuts = 0
         self.smallest: int | None = None
@@ -66,9 +91,9 @@ class PageCeiling:
         self.heavy_smallest: int | None = None
         self._lock = threading.Lock()
 
-    def limit(self, wanted: int) -> int:
-        """The size to ask for instead of ``wanted``."""
-        ceiling = self._ceiling
+    def limit(self, page_size: PageSize) -> int:
+        """The size to ask for instead of ``page_size``."""
+        ceiling, wanted = self._ceiling, page_size.value
         size = wanted if ceiling is None else min(wanted, ceiling)
         per_record = self._record_json
         return size if per_record is None else max(1, min(size, int(self.page_bytes / per_record)))
@@ -99,31 +124,30 @@ class PageCeiling:
         """Could a page of ``size`` that is cut be asked for smaller?"""
         return size > self.floor
 
-    def cut(self, size: int, seconds: float) -> Cut:
+    def cut(self, size: int, seconds: float) -> int:
         """A page of ``size`` was cut after ``seconds``: the size to ask for next."""
         smaller = max(self.floor, size // 2)
         with self._lock:
-            first = self.cuts == 0
             self.cuts += 1
             if self._grown:  # the last growth was too much: wait longer before the next
-                self._run *= 2
+                self._streak_needed *= 2
                 self._grown = False
             self._ceiling = smaller if self._ceiling is None else min(self._ceiling, smaller)
             self._cut_seconds = seconds
             self._quick = 0
             self.smallest = min(self.smallest or self._ceiling, self._ceiling)
-            return Cut(self._ceiling, first)
+            return self._ceiling
 
-    def answered(self, size: int, seconds: float, wanted: int) -> None:
-        """A page of ``size`` (a pass that wants ``wanted``) came back in ``seconds``."""
+    def answered(self, size: int, seconds: float, page_size: PageSize) -> None:
+        """A page of ``size`` (a pass that wants ``page_size``) came back in ``seconds``."""
         with self._lock:
             ceiling = self._ceiling
             if ceiling is None or size < ceiling:  # pages narrowed down or short: no evidence
                 return
             quick = seconds <= self._cut_seconds / 2
             self._quick = self._quick + 1 if quick else 0
-            if self._quick < self._run:
+            if self._quick < self._streak_needed:
                 return
             self._quick = 0
             self._grown = True
-            self._ceiling = None if 2 * ceiling >= wanted else 2 * ceiling
+            self._ceiling = None if 2 * ceiling >= page_size.value else 2 * ceiling

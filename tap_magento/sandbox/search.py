@@ -271,9 +271,15 @@ class SortedRows:
 
 # Condition types a sorted index answers as one range, by the comparison they make.
 RANGE_KINDS = {
-    "eq": "eq", "gt": "gt", "gteq": "gteq", "moreq": "gteq", "from": "gteq",
-    "lt": "lt", "lteq": "lteq", "to": "lteq",
-}  # fmt: skip
+    "eq": "eq",
+    "gt": "gt",
+    "gteq": "gteq",
+    "moreq": "gteq",
+    "from": "gteq",
+    "lt": "lt",
+    "lteq": "lteq",
+    "to": "lteq",
+}
 
 
 class Selection:

@@ -104,9 +104,14 @@ SALABLE_QTY_ROUTE = "/V1/inventory/export-stock-salable-qty"
 MODULE_ROUTES = {
     "Magento_Rma": ("/V1/returns",),
     "Magento_Company": ("/V1/company",),
-    "MSI": ("/V1/inventory/source-items", "/V1/inventory/sources", "/V1/inventory/stocks",
-            "/V1/inventory/stock-source-links", SALABLE_QTY_ROUTE),
-}  # fmt: skip
+    "MSI": (
+        "/V1/inventory/source-items",
+        "/V1/inventory/sources",
+        "/V1/inventory/stocks",
+        "/V1/inventory/stock-source-links",
+        SALABLE_QTY_ROUTE,
+    ),
+}
 # The ACL resource each route needs (assumed from Magento's webapi.xml files; the tap only
 # repeats whatever resource the store names).
 ACL_RESOURCES = {
@@ -537,8 +542,9 @@ class SandboxServer:
         query = replace(
             query, groups=(*query.groups, (Condition("sales_channel_code", channel, "eq"),))
         )
-        page = self._page("salable_quantities", query, view, echo_criteria(query),
-                          named_only="fields" in params)  # fmt: skip
+        page = self._page(
+            "salable_quantities", query, view, echo_criteria(query), named_only="fields" in params
+        )
         for item in page["items"]:  # the channel is in the path, not in the items
             item.pop("sales_channel_type", None)
             item.pop("sales_channel_code", None)
@@ -569,8 +575,7 @@ class SandboxServer:
             page_size=parse_int(params.get("pageSize")),
             current_page=parse_int(params.get("currentPage")),
         )
-        echo = {"qty": threshold, "page_size": query.page_size,
-                "current_page": query.current_page}  # fmt: skip
+        echo = {"qty": threshold, "page_size": query.page_size, "current_page": query.current_page}
         return self._page("stock_items", query, view, echo, named_only="fields" in params)
 
 
@@ -672,9 +677,15 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             seconds = time.perf_counter() - self._started
             server.requests.append(
                 RequestRecord(
-                    self.command, parts.path, params, status, seconds, self._arrived,
-                    dict(self.headers.items()), size,
+                    self.command,
+                    parts.path,
+                    params,
+                    status,
+                    seconds,
+                    self._arrived,
+                    dict(self.headers.items()),
+                    size,
                 )
-            )  # fmt: skip
+            )
 
     return Handler

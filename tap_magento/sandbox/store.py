@@ -51,35 +51,57 @@ STOCKS = ((1, "Default Stock", ("default",)), (2, "EU Stock", ("eu_warehouse", "
 EAV = {"entity_id": "id"}
 # Lists whose records say ``id`` for a column named otherwise (their tables' keys).
 TABLE_KEYS = {
-    "carts": {"entity_id": "id"}, "companies": {"entity_id": "id"},
-    "tax_rates": {"tax_calculation_rate_id": "id"}, "tax_rules": {"tax_calculation_rule_id": "id"},
-    "cms_pages": {"page_id": "id"}, "cms_blocks": {"block_id": "id"},
-}  # fmt: skip
+    "carts": {"entity_id": "id"},
+    "companies": {"entity_id": "id"},
+    "tax_rates": {"tax_calculation_rate_id": "id"},
+    "tax_rules": {"tax_calculation_rule_id": "id"},
+    "cms_pages": {"page_id": "id"},
+    "cms_blocks": {"block_id": "id"},
+}
 # (attribute_code, frontend_input, backend_type): the product attributes the store has.
 PRODUCT_ATTRIBUTES = (
-    ("name", "text", "varchar"), ("sku", "text", "static"), ("price", "price", "decimal"),
-    ("status", "boolean", "int"), ("color", "select", "int"), ("size", "select", "int"),
-    ("material", "multiselect", "varchar"), ("description", "textarea", "text"),
-    ("news_from_date", "date", "datetime"), ("weight", "weight", "decimal"),
-    ("featured", "boolean", "int"), ("cost", "price", "decimal"),
+    ("name", "text", "varchar"),
+    ("sku", "text", "static"),
+    ("price", "price", "decimal"),
+    ("status", "boolean", "int"),
+    ("color", "select", "int"),
+    ("size", "select", "int"),
+    ("material", "multiselect", "varchar"),
+    ("description", "textarea", "text"),
+    ("news_from_date", "date", "datetime"),
+    ("weight", "weight", "decimal"),
+    ("featured", "boolean", "int"),
+    ("cost", "price", "decimal"),
     ("category_ids", "categories", "static"),
-)  # fmt: skip
+)
 CATEGORY_ATTRIBUTES = (
-    ("name", "text", "varchar"), ("is_active", "boolean", "int"),
-    ("description", "textarea", "text"), ("display_mode", "select", "varchar"),
-    ("landing_page", "select", "int"), ("custom_design_from", "date", "datetime"),
+    ("name", "text", "varchar"),
+    ("is_active", "boolean", "int"),
+    ("description", "textarea", "text"),
+    ("display_mode", "select", "varchar"),
+    ("landing_page", "select", "int"),
+    ("custom_design_from", "date", "datetime"),
     ("is_anchor", "boolean", "int"),
-)  # fmt: skip
+)
 CUSTOMER_ATTRIBUTES = (
-    ("firstname", "text", "static"), ("dob", "date", "static"),
-    ("loyalty_tier", "select", "int"), ("newsletter_opt_in", "boolean", "int"),
-    ("interests", "multiselect", "varchar"), ("credit_limit", "text", "decimal"),
-)  # fmt: skip
+    ("firstname", "text", "static"),
+    ("dob", "date", "static"),
+    ("loyalty_tier", "select", "int"),
+    ("newsletter_opt_in", "boolean", "int"),
+    ("interests", "multiselect", "varchar"),
+    ("credit_limit", "text", "decimal"),
+)
 ADDRESS_ATTRIBUTES = (
-    ("city", "text", "static"), ("delivery_notes", "textarea", "text"), ("floor", "text", "int"),
-)  # fmt: skip
-COUNTRIES = (("US", "USA", "United States"), ("FR", "FRA", "France"), ("DE", "DEU", "Germany"),
-             ("GB", "GBR", "United Kingdom"))  # fmt: skip
+    ("city", "text", "static"),
+    ("delivery_notes", "textarea", "text"),
+    ("floor", "text", "int"),
+)
+COUNTRIES = (
+    ("US", "USA", "United States"),
+    ("FR", "FRA", "France"),
+    ("DE", "DEU", "Germany"),
+    ("GB", "GBR", "United Kingdom"),
+)
 
 
 @dataclass(frozen=True)
@@ -218,8 +240,9 @@ class _Generator:
         products = add("products", lambda r: r["id"], render_extra=_product_scope, aliases=EAV)
         for pid in range(1, size.products + 1):
             products.add(self._product(pid))
-        customers = add("customers", lambda r: r["id"], aliases=EAV,
-                        render_extra=_customer_addresses)  # fmt: skip
+        customers = add(
+            "customers", lambda r: r["id"], aliases=EAV, render_extra=_customer_addresses
+        )
         for cid in range(1, size.customers + 1):
             customers.add(self._customer(cid))
         orders = add("orders", lambda r: r["entity_id"], render_extra=_order_parts)
@@ -278,28 +301,46 @@ class _Generator:
                 shipments.add({**shipment, "total_qty": 1})
             if self.rng.random() < 0.6:
                 tid = len(transactions.rows) + 1
-                transactions.add({
-                    "transaction_id": tid, "order_id": oid, "payment_id": oid,
-                    "txn_id": f"TXN-{tid:08d}", "txn_type": "capture", "is_closed": 1,
-                    "created_at": order["created_at"],
-                })  # fmt: skip
+                transactions.add(
+                    {
+                        "transaction_id": tid,
+                        "order_id": oid,
+                        "payment_id": oid,
+                        "txn_id": f"TXN-{tid:08d}",
+                        "txn_type": "capture",
+                        "is_closed": 1,
+                        "created_at": order["created_at"],
+                    }
+                )
             if self.rng.random() < 0.05:
                 rid = len(returns.rows) + 1
-                returns.add({
-                    "entity_id": rid, "increment_id": f"{300000000 + rid}", "order_id": oid,
-                    "order_increment_id": order["increment_id"], "store_id": order["store_id"],
-                    "customer_id": order["customer_id"], "status": "pending",
-                    "date_requested": order["updated_at"],
-                })  # fmt: skip
-        carts = add("carts", lambda r: r["id"], aliases=TABLE_KEYS["carts"],
-                    render_extra=_cart_items)  # fmt: skip
+                returns.add(
+                    {
+                        "entity_id": rid,
+                        "increment_id": f"{300000000 + rid}",
+                        "order_id": oid,
+                        "order_increment_id": order["increment_id"],
+                        "store_id": order["store_id"],
+                        "customer_id": order["customer_id"],
+                        "status": "pending",
+                        "date_requested": order["updated_at"],
+                    }
+                )
+        carts = add(
+            "carts", lambda r: r["id"], aliases=TABLE_KEYS["carts"], render_extra=_cart_items
+        )
         for cart_id in range(1, self.store.size.customers + 1):
             created, updated = self._moments()
-            carts.add({
-                "id": cart_id, "created_at": created, "updated_at": updated,
-                "is_active": self.rng.random() < 0.7, "items_count": self.rng.randrange(1, 5),
-                "store_id": 1,
-            })  # fmt: skip
+            carts.add(
+                {
+                    "id": cart_id,
+                    "created_at": created,
+                    "updated_at": updated,
+                    "is_active": self.rng.random() < 0.7,
+                    "items_count": self.rng.randrange(1, 5),
+                    "store_id": 1,
+                }
+            )
 
     def _reference_data(self) -> None:
         """Customer groups, store groups, attributes and sets, MSI, taxes, directory data."""
@@ -309,42 +350,87 @@ class _Generator:
             groups.add({"id": gid, "code": code, "tax_class_id": 3, "tax_class_name": "Retail"})
         store_groups = add("store_groups", lambda r: r["id"])
         for gid, code, name, website_id, root in STORE_GROUPS:
-            store_groups.add({"id": gid, "code": code, "name": name, "website_id": website_id,
-                              "root_category_id": root, "default_store_id": gid})  # fmt: skip
+            store_groups.add(
+                {
+                    "id": gid,
+                    "code": code,
+                    "name": name,
+                    "website_id": website_id,
+                    "root_category_id": root,
+                    "default_store_id": gid,
+                }
+            )
         attributes = add("product_attributes", lambda r: r["attribute_id"])
         for aid, (code, frontend, backend) in enumerate(PRODUCT_ATTRIBUTES, start=70):
-            options = [{"label": f"{code} {n}", "value": str(n)} for n in range(1, 4)] if (
-                frontend in {"select", "multiselect"}) else []  # fmt: skip
-            attributes.add({
-                "attribute_id": aid, "attribute_code": code, "frontend_input": frontend,
-                "backend_type": backend, "default_frontend_label": code.title(),
-                "options": options, "is_required": code in {"name", "sku", "price"},
-            })  # fmt: skip
+            options = (
+                [{"label": f"{code} {n}", "value": str(n)} for n in range(1, 4)]
+                if (frontend in {"select", "multiselect"})
+                else []
+            )
+            attributes.add(
+                {
+                    "attribute_id": aid,
+                    "attribute_code": code,
+                    "frontend_input": frontend,
+                    "backend_type": backend,
+                    "default_frontend_label": code.title(),
+                    "options": options,
+                    "is_required": code in {"name", "sku", "price"},
+                }
+            )
         category_attributes = add("category_attributes", lambda r: r["attribute_id"])
         for aid, (code, frontend, backend) in enumerate(CATEGORY_ATTRIBUTES, start=40):
-            category_attributes.add({
-                "attribute_id": aid, "attribute_code": code, "frontend_input": frontend,
-                "backend_type": backend, "default_frontend_label": code.title(),
-                "is_required": code == "name", "scope": "store",
-            })  # fmt: skip
-        for stream, codes in (("customer_attributes", CUSTOMER_ATTRIBUTES),
-                              ("customer_address_attributes", ADDRESS_ATTRIBUTES)):  # fmt: skip
+            category_attributes.add(
+                {
+                    "attribute_id": aid,
+                    "attribute_code": code,
+                    "frontend_input": frontend,
+                    "backend_type": backend,
+                    "default_frontend_label": code.title(),
+                    "is_required": code == "name",
+                    "scope": "store",
+                }
+            )
+        for stream, codes in (
+            ("customer_attributes", CUSTOMER_ATTRIBUTES),
+            ("customer_address_attributes", ADDRESS_ATTRIBUTES),
+        ):
             metadata = add(stream, lambda r: r["attribute_code"])
             for position, (code, frontend, backend) in enumerate(codes):
-                metadata.add({
-                    "attribute_code": code, "frontend_input": frontend, "backend_type": backend,
-                    "frontend_label": code.title(), "store_label": code.title(),
-                    "sort_order": position, "user_defined": position > 1, "visible": True,
-                })  # fmt: skip
+                metadata.add(
+                    {
+                        "attribute_code": code,
+                        "frontend_input": frontend,
+                        "backend_type": backend,
+                        "frontend_label": code.title(),
+                        "store_label": code.title(),
+                        "sort_order": position,
+                        "user_defined": position > 1,
+                        "visible": True,
+                    }
+                )
         sets = add("attribute_sets", lambda r: r["attribute_set_id"])
         for set_id, name in ((4, "Default"), (9, "Clothing"), (10, "Gear")):
-            sets.add({"attribute_set_id": set_id, "attribute_set_name": name,
-                      "sort_order": set_id, "entity_type_id": 4})  # fmt: skip
+            sets.add(
+                {
+                    "attribute_set_id": set_id,
+                    "attribute_set_name": name,
+                    "sort_order": set_id,
+                    "entity_type_id": 4,
+                }
+            )
         self._inventory()
         rates = add("tax_rates", lambda r: r["id"], aliases=TABLE_KEYS["tax_rates"])
         for rid, (country, _, _) in enumerate(COUNTRIES, start=1):
-            rates.add({"id": rid, "code": f"{country}-*-Rate", "tax_country_id": country,
-                       "tax_postcode": "*", "rate": 5.0 + rid})  # fmt: skip
+            rates.add(
+                {
+                    "id": rid,
+                    "code": f"{country}-*-Rate",
+                    "tax_country_id": country,
+                    "tax_postcode": "*",
+                    "rate": 5.0 + rid,
+                }
+            )
         classes = add("tax_classes", lambda r: r["class_id"])
         for cid, name, kind in (
             (2, "Taxable Goods", "PRODUCT"),
@@ -352,35 +438,70 @@ class _Generator:
         ):
             classes.add({"class_id": cid, "class_name": name, "class_type": kind})
         rules = add("tax_rules", lambda r: r["id"], aliases=TABLE_KEYS["tax_rules"])
-        rules.add({"id": 1, "code": "Retail", "priority": 0, "position": 0,
-                   "customer_tax_class_ids": [3], "product_tax_class_ids": [2],
-                   "tax_rate_ids": list(rates.rows), "calculate_subtotal": False})  # fmt: skip
+        rules.add(
+            {
+                "id": 1,
+                "code": "Retail",
+                "priority": 0,
+                "position": 0,
+                "customer_tax_class_ids": [3],
+                "product_tax_class_ids": [2],
+                "tax_rate_ids": list(rates.rows),
+                "calculate_subtotal": False,
+            }
+        )
         countries = add("countries", lambda r: r["id"])
         for code, code3, name in COUNTRIES:
-            countries.add({"id": code, "two_letter_abbreviation": code,
-                           "three_letter_abbreviation": code3, "full_name_locale": name,
-                           "full_name_english": name, "available_regions": []})  # fmt: skip
+            countries.add(
+                {
+                    "id": code,
+                    "two_letter_abbreviation": code,
+                    "three_letter_abbreviation": code3,
+                    "full_name_locale": name,
+                    "full_name_english": name,
+                    "available_regions": [],
+                }
+            )
         currencies = add("currencies", lambda r: r["base_currency_code"])
-        currencies.add({
-            "base_currency_code": "USD", "base_currency_symbol": "$",
-            "default_display_currency_code": "USD", "default_display_currency_symbol": "$",
-            "available_currency_codes": ["USD", "EUR", "GBP"],
-            "exchange_rates": [{"currency_to": "EUR", "rate": 0.92},
-                               {"currency_to": "GBP", "rate": 0.79}],
-        })  # fmt: skip
+        currencies.add(
+            {
+                "base_currency_code": "USD",
+                "base_currency_symbol": "$",
+                "default_display_currency_code": "USD",
+                "default_display_currency_symbol": "$",
+                "available_currency_codes": ["USD", "EUR", "GBP"],
+                "exchange_rates": [
+                    {"currency_to": "EUR", "rate": 0.92},
+                    {"currency_to": "GBP", "rate": 0.79},
+                ],
+            }
+        )
         companies = add("companies", lambda r: r["id"], aliases=TABLE_KEYS["companies"])
         for company_id in range(1, 6):
-            companies.add({"id": company_id, "company_name": f"Company {company_id}",
-                           "company_email": f"buyer{company_id}@example.com", "status": 1,
-                           "super_user_id": company_id, "customer_group_id": 2})  # fmt: skip
+            companies.add(
+                {
+                    "id": company_id,
+                    "company_name": f"Company {company_id}",
+                    "company_email": f"buyer{company_id}@example.com",
+                    "status": 1,
+                    "super_user_id": company_id,
+                    "customer_group_id": 2,
+                }
+            )
 
     def _inventory(self) -> None:
         """MSI: sources, stocks, their links, and salable quantities per website channel."""
         add = self._collection
         sources = add("inventory_sources", lambda r: r["source_code"])
         for code in SOURCES:
-            sources.add({"source_code": code, "name": code.replace("_", " ").title(),
-                         "enabled": True, "country_id": "US"})  # fmt: skip
+            sources.add(
+                {
+                    "source_code": code,
+                    "name": code.replace("_", " ").title(),
+                    "enabled": True,
+                    "country_id": "US",
+                }
+            )
         stocks = add("inventory_stocks", lambda r: r["stock_id"])
         links = add("stock_source_links", lambda r: (r["stock_id"], r["source_code"]))
         for stock_id, name, linked in STOCKS:
@@ -402,11 +523,16 @@ class _Generator:
             )
             for cms_id in range(1, count + 1):
                 created, updated = self._moments()
-                collection.add({
-                    "id": cms_id, "identifier": f"{stream[4:-1]}-{cms_id}",
-                    "title": f"{stream[4:-1].title()} {cms_id}", "active": True,
-                    "creation_time": created, "update_time": updated,
-                })  # fmt: skip
+                collection.add(
+                    {
+                        "id": cms_id,
+                        "identifier": f"{stream[4:-1]}-{cms_id}",
+                        "title": f"{stream[4:-1].title()} {cms_id}",
+                        "active": True,
+                        "creation_time": created,
+                        "update_time": updated,
+                    }
+                )
 
     def _collection(self, stream: str, key: Callable[[Row], Any], **kwargs: Any) -> Collection:
         collection = Collection(stream, key, lean=self.store.lean, **kwargs)
@@ -426,15 +552,23 @@ class _Generator:
     def _product(self, pid: int) -> Row:
         created, updated = self._moments()
         return {
-            "id": pid, "sku": f"SKU-{pid:06d}", "name": f"Product {pid}",
-            "attribute_set_id": 4, "price": self._price(), "status": self.rng.choice([1, 1, 2]),
-            "visibility": 4, "type_id": _product_type(pid),
+            "id": pid,
+            "sku": f"SKU-{pid:06d}",
+            "name": f"Product {pid}",
+            "attribute_set_id": 4,
+            "price": self._price(),
+            "status": self.rng.choice([1, 1, 2]),
+            "visibility": 4,
+            "type_id": _product_type(pid),
             "weight": round(self.rng.uniform(0.1, 9), 2),
-            "created_at": created, "updated_at": updated,
+            "created_at": created,
+            "updated_at": updated,
             "custom_attributes": [
                 {"attribute_code": "description", "value": f"<p>Product {pid}</p>"},
-                {"attribute_code": "category_ids",
-                 "value": [str(self.rng.randrange(3, 9)), *(["2"] if pid % 2 == 0 else [])]},
+                {
+                    "attribute_code": "category_ids",
+                    "value": [str(self.rng.randrange(3, 9)), *(["2"] if pid % 2 == 0 else [])],
+                },
                 {"attribute_code": "cost", "value": str(self._price())},
                 # As Magento sends them: option ids, flags and dates as strings.
                 {"attribute_code": "color", "value": str(pid % 3 + 1)},
@@ -442,31 +576,44 @@ class _Generator:
                 {"attribute_code": "featured", "value": str(pid % 2)},
                 {"attribute_code": "news_from_date", "value": f"2024-0{pid % 9 + 1}-01 00:00:00"},
             ],
-        }  # fmt: skip
+        }
 
     def _customer(self, cid: int) -> Row:
         created, updated = self._moments()
         view = self.rng.choice(STORE_VIEWS)
         return {
-            "id": cid, "email": f"customer{cid}@example.com", "firstname": f"First{cid}",
-            "lastname": f"Last{cid}", "group_id": self.rng.choice([1, 2, 3]),
-            "store_id": view.id, "website_id": view.website_id, "created_in": view.name,
-            "created_at": created, "updated_at": updated, "dob": "1990-01-01",
+            "id": cid,
+            "email": f"customer{cid}@example.com",
+            "firstname": f"First{cid}",
+            "lastname": f"Last{cid}",
+            "group_id": self.rng.choice([1, 2, 3]),
+            "store_id": view.id,
+            "website_id": view.website_id,
+            "created_in": view.name,
+            "created_at": created,
+            "updated_at": updated,
+            "dob": "1990-01-01",
             "custom_attributes": [
                 {"attribute_code": "loyalty_tier", "value": str(cid % 4 + 1)},
                 {"attribute_code": "newsletter_opt_in", "value": str(cid % 2)},
                 {"attribute_code": "interests", "value": f"{cid % 5 + 1},{cid % 7 + 6}"},
                 {"attribute_code": "credit_limit", "value": f"{cid * 25}.50"},
             ],
-            "addresses": [{
-                "id": cid, "customer_id": cid, "city": f"City {cid}", "country_id": "US",
-                "street": [f"{cid} Main Street"], "default_billing": True,
-                "custom_attributes": [
-                    {"attribute_code": "delivery_notes", "value": f"Ring {cid % 3 + 1} times"},
-                    {"attribute_code": "floor", "value": str(cid % 12)},
-                ],
-            }],
-        }  # fmt: skip
+            "addresses": [
+                {
+                    "id": cid,
+                    "customer_id": cid,
+                    "city": f"City {cid}",
+                    "country_id": "US",
+                    "street": [f"{cid} Main Street"],
+                    "default_billing": True,
+                    "custom_attributes": [
+                        {"attribute_code": "delivery_notes", "value": f"Ring {cid % 3 + 1} times"},
+                        {"attribute_code": "floor", "value": str(cid % 12)},
+                    ],
+                }
+            ],
+        }
 
     def _order(self, oid: int) -> Row:
         created, updated = self._moments()
@@ -475,13 +622,19 @@ class _Generator:
         total = self._price()
         view = self.rng.choice(STORE_VIEWS)
         return {
-            "entity_id": oid, "increment_id": f"{100000000 + oid}", "created_at": created,
-            "updated_at": updated, **_order_status(oid),
-            "store_id": view.id, "customer_id": customer_id,
-            "customer_email": f"customer{customer_id}@example.com", "grand_total": total,
-            "base_grand_total": total, "subtotal": total,
+            "entity_id": oid,
+            "increment_id": f"{100000000 + oid}",
+            "created_at": created,
+            "updated_at": updated,
+            **_order_status(oid),
+            "store_id": view.id,
+            "customer_id": customer_id,
+            "customer_email": f"customer{customer_id}@example.com",
+            "grand_total": total,
+            "base_grand_total": total,
+            "subtotal": total,
             "total_qty_ordered": self._lines_of(oid),
-        }  # fmt: skip
+        }
 
     def _lines_of(self, oid: int) -> int:
         size = self.store.size
@@ -491,20 +644,31 @@ class _Generator:
 
     def _sales_document(self, entity_id: int, order: Row) -> Row:
         return {
-            "entity_id": entity_id, "order_id": order["entity_id"],
-            "increment_id": f"{200000000 + entity_id}", "store_id": order["store_id"],
-            "created_at": order["updated_at"], "updated_at": order["updated_at"],
-            "grand_total": order["grand_total"], "base_grand_total": order["grand_total"],
-        }  # fmt: skip
+            "entity_id": entity_id,
+            "order_id": order["entity_id"],
+            "increment_id": f"{200000000 + entity_id}",
+            "store_id": order["store_id"],
+            "created_at": order["updated_at"],
+            "updated_at": order["updated_at"],
+            "grand_total": order["grand_total"],
+            "base_grand_total": order["grand_total"],
+        }
 
     def _category(self, cat_id: int) -> Row:
         created, updated = self._moments()
         parent = 0 if cat_id == 1 else (1 if cat_id == 2 else self.rng.randrange(2, cat_id))
         return {
-            "id": cat_id, "parent_id": parent, "name": f"Category {cat_id}",
-            "is_active": True, "position": cat_id, "level": 0 if cat_id == 1 else 1,
-            "path": f"1/{cat_id}", "children": "", "include_in_menu": True,
-            "created_at": created, "updated_at": updated,
+            "id": cat_id,
+            "parent_id": parent,
+            "name": f"Category {cat_id}",
+            "is_active": True,
+            "position": cat_id,
+            "level": 0 if cat_id == 1 else 1,
+            "path": f"1/{cat_id}",
+            "children": "",
+            "include_in_menu": True,
+            "created_at": created,
+            "updated_at": updated,
             "custom_attributes": [
                 {"attribute_code": "description", "value": f"<p>Category {cat_id}</p>"},
                 {"attribute_code": "display_mode", "value": "PRODUCTS"},
@@ -512,39 +676,63 @@ class _Generator:
                 {"attribute_code": "is_anchor", "value": str(cat_id % 2)},
                 {"attribute_code": "custom_design_from", "value": "2024-03-01 00:00:00"},
             ],
-        }  # fmt: skip
+        }
 
     def _sales_rule(self, rule_id: int) -> Row:
         return {
-            "rule_id": rule_id, "name": f"Rule {rule_id}", "website_ids": [1, 2],
-            "customer_group_ids": [0, 1], "uses_per_customer": 0,
-            "is_active": self.rng.random() < 0.8, "stop_rules_processing": False,
-            "is_advanced": True, "sort_order": rule_id, "discount_amount": float(rule_id * 5),
-            "discount_step": 0, "apply_to_shipping": False, "times_used": self.rng.randrange(50),
-            "is_rss": False, "coupon_type": "SPECIFIC_COUPON", "use_auto_generation": True,
-            "uses_per_coupon": 1, "simple_action": "by_percent",
-        }  # fmt: skip
+            "rule_id": rule_id,
+            "name": f"Rule {rule_id}",
+            "website_ids": [1, 2],
+            "customer_group_ids": [0, 1],
+            "uses_per_customer": 0,
+            "is_active": self.rng.random() < 0.8,
+            "stop_rules_processing": False,
+            "is_advanced": True,
+            "sort_order": rule_id,
+            "discount_amount": float(rule_id * 5),
+            "discount_step": 0,
+            "apply_to_shipping": False,
+            "times_used": self.rng.randrange(50),
+            "is_rss": False,
+            "coupon_type": "SPECIFIC_COUPON",
+            "use_auto_generation": True,
+            "uses_per_coupon": 1,
+            "simple_action": "by_percent",
+        }
 
     def _coupon(self, coupon_id: int, rule_id: int) -> Row:
         created, _ = self._moments()
         return {
-            "coupon_id": coupon_id, "rule_id": rule_id, "code": f"SAVE{coupon_id:05d}",
-            "usage_limit": 1, "usage_per_customer": 1, "times_used": self.rng.randrange(2),
-            "is_primary": False, "created_at": created, "type": 1, "expiration_date": None,
-        }  # fmt: skip
+            "coupon_id": coupon_id,
+            "rule_id": rule_id,
+            "code": f"SAVE{coupon_id:05d}",
+            "usage_limit": 1,
+            "usage_per_customer": 1,
+            "times_used": self.rng.randrange(2),
+            "is_primary": False,
+            "created_at": created,
+            "type": 1,
+            "expiration_date": None,
+        }
 
     def _source_item(self, pid: int, source: str) -> Row:
         return {
-            "sku": f"SKU-{pid:06d}", "source_code": source,
-            "quantity": float(self.rng.randrange(0, 200)), "status": 1,
-        }  # fmt: skip
+            "sku": f"SKU-{pid:06d}",
+            "source_code": source,
+            "quantity": float(self.rng.randrange(0, 200)),
+            "status": 1,
+        }
 
     def _stock_item(self, pid: int) -> Row:
         qty = float(self.rng.randrange(0, 200))
         return {
-            "item_id": pid, "product_id": pid, "stock_id": 1, "qty": qty,
-            "is_in_stock": qty > 0, "low_stock_date": None if qty > 0 else "2024-06-01 08:00:00",
-        }  # fmt: skip
+            "item_id": pid,
+            "product_id": pid,
+            "stock_id": 1,
+            "qty": qty,
+            "is_in_stock": qty > 0,
+            "low_stock_date": None if qty > 0 else "2024-06-01 08:00:00",
+        }
 
 
 def _product_type(pid: int) -> str:
@@ -557,10 +745,15 @@ def _product_type(pid: int) -> str:
 
 # (state, status) pairs as a store holds them: most orders done, some in every other state.
 ORDER_STATUSES = (
-    ("processing", "processing"), ("complete", "complete"), ("complete", "complete"),
-    ("new", "pending"), ("closed", "closed"), ("canceled", "canceled"), ("holded", "holded"),
+    ("processing", "processing"),
     ("complete", "complete"),
-)  # fmt: skip
+    ("complete", "complete"),
+    ("new", "pending"),
+    ("closed", "closed"),
+    ("canceled", "canceled"),
+    ("holded", "holded"),
+    ("complete", "complete"),
+)
 
 
 def _order_status(oid: int) -> Row:
@@ -579,42 +772,101 @@ def _product_scope(record: Row, view: StoreView) -> None:
     extension = record["extension_attributes"]
     extension["website_ids"] = [1, 2]
     pid, sku, price = record["id"], record["sku"], float(record.get("price") or 10)
-    record["media_gallery_entries"] = [_product_element(
-        "product_media_gallery", id=pid * 10 + 1, media_type="image", label=f"Product {pid}",
-        position=1, disabled=False, file=f"/p/{pid}.jpg",
-        types=["image", "small_image", "thumbnail"],
-    )]  # fmt: skip
+    record["media_gallery_entries"] = [
+        _product_element(
+            "product_media_gallery",
+            id=pid * 10 + 1,
+            media_type="image",
+            label=f"Product {pid}",
+            position=1,
+            disabled=False,
+            file=f"/p/{pid}.jpg",
+            types=["image", "small_image", "thumbnail"],
+        )
+    ]
     record["tier_prices"] = [
-        _product_element("product_tier_prices", customer_group_id=1, qty=5.0,
-                 value=round(price * 0.9, 2), extension_attributes={"website_id": 1}),
-        _product_element("product_tier_prices", customer_group_id=32000, qty=10.0,
-                 value=round(price * 0.8, 2), extension_attributes={}),
-    ]  # fmt: skip
+        _product_element(
+            "product_tier_prices",
+            customer_group_id=1,
+            qty=5.0,
+            value=round(price * 0.9, 2),
+            extension_attributes={"website_id": 1},
+        ),
+        _product_element(
+            "product_tier_prices",
+            customer_group_id=32000,
+            qty=10.0,
+            value=round(price * 0.8, 2),
+            extension_attributes={},
+        ),
+    ]
     # Magento links a product to the categories its category_ids attribute names.
-    category_ids: list[str] = next((a["value"] for a in record["custom_attributes"]
-                         if a["attribute_code"] == "category_ids"), [])  # fmt: skip
+    category_ids: list[str] = next(
+        (a["value"] for a in record["custom_attributes"] if a["attribute_code"] == "category_ids"),
+        [],
+    )
     extension["category_links"] = [
         _product_element("product_category_links", position=position, category_id=str(category))
         for position, category in enumerate(category_ids)
     ]
-    record["product_links"] = [_product_element(
-        "product_links", sku=sku, link_type="related", position=1,
-        linked_product_sku=f"SKU-{pid + 1:06d}", linked_product_type="simple",
-    )]  # fmt: skip
-    record["options"] = [_product_element(
-        "product_options", product_sku=sku, option_id=pid * 10 + 1, title="Engraving",
-        type="field", sku="-engraved", is_require=False, price=5.0,
-    )] if pid % 3 == 0 else []  # fmt: skip
+    record["product_links"] = [
+        _product_element(
+            "product_links",
+            sku=sku,
+            link_type="related",
+            position=1,
+            linked_product_sku=f"SKU-{pid + 1:06d}",
+            linked_product_type="simple",
+        )
+    ]
+    record["options"] = (
+        [
+            _product_element(
+                "product_options",
+                product_sku=sku,
+                option_id=pid * 10 + 1,
+                title="Engraving",
+                type="field",
+                sku="-engraved",
+                is_require=False,
+                price=5.0,
+            )
+        ]
+        if pid % 3 == 0
+        else []
+    )
     configurable, bundle = record["type_id"] == "configurable", record["type_id"] == "bundle"
-    extension["configurable_product_options"] = [_product_element(
-        "configurable_product_options", id=pid * 10 + 1, attribute_id="93", label="Color",
-        position=0, values=[{"value_index": 1}, {"value_index": 2}], product_id=pid,
-    )] if configurable else []  # fmt: skip
+    extension["configurable_product_options"] = (
+        [
+            _product_element(
+                "configurable_product_options",
+                id=pid * 10 + 1,
+                attribute_id="93",
+                label="Color",
+                position=0,
+                values=[{"value_index": 1}, {"value_index": 2}],
+                product_id=pid,
+            )
+        ]
+        if configurable
+        else []
+    )
     extension["configurable_product_links"] = [pid + 1, pid + 2] if configurable else []
-    extension["bundle_product_options"] = [_product_element(
-        "bundle_product_options", option_id=pid * 10 + 1, title="Pick one", required=True,
-        type="select", position=1, sku=sku,
-    )] if bundle else []  # fmt: skip
+    extension["bundle_product_options"] = (
+        [
+            _product_element(
+                "bundle_product_options",
+                option_id=pid * 10 + 1,
+                title="Pick one",
+                required=True,
+                type="select",
+                position=1,
+                sku=sku,
+            )
+        ]
+        if bundle
+        else []
+    )
 
 
 # What the tap adds to child rows; a store's elements do not hold them.
@@ -649,21 +901,45 @@ def _order_parts(record: Row, view: StoreView) -> None:
     _order_items(record, view)
     oid = record["entity_id"]
     billing = record["billing_address"]
-    billing.update({"entity_id": oid * 10 + 1, "parent_id": oid, "address_type": "billing",
-                    "customer_id": record.get("customer_id"), "city": f"City {oid}"})  # fmt: skip
+    billing.update(
+        {
+            "entity_id": oid * 10 + 1,
+            "parent_id": oid,
+            "address_type": "billing",
+            "customer_id": record.get("customer_id"),
+            "city": f"City {oid}",
+        }
+    )
     shipping = {**billing, "entity_id": oid * 10 + 2, "address_type": "shipping"}
     record["extension_attributes"]["shipping_assignments"] = [
-        {"shipping": {"address": shipping, "method": "flatrate_flatrate", "total": {}},
-         "items": []}
-    ]  # fmt: skip
+        {"shipping": {"address": shipping, "method": "flatrate_flatrate", "total": {}}, "items": []}
+    ]
     record["status_histories"] = [
-        _element("order_status_history", entity_id=oid * 10 + 1, parent_id=oid,
-                 status="pending", comment="Order placed", created_at=record["created_at"]),
-        _element("order_status_history", entity_id=oid * 10 + 2, parent_id=oid,
-                 status="processing", comment="Invoiced", created_at=record["updated_at"]),
-    ]  # fmt: skip
-    record["payment"].update({"entity_id": oid, "parent_id": oid, "method": "checkmo",
-                              "amount_ordered": record["grand_total"]})  # fmt: skip
+        _element(
+            "order_status_history",
+            entity_id=oid * 10 + 1,
+            parent_id=oid,
+            status="pending",
+            comment="Order placed",
+            created_at=record["created_at"],
+        ),
+        _element(
+            "order_status_history",
+            entity_id=oid * 10 + 2,
+            parent_id=oid,
+            status="processing",
+            comment="Invoiced",
+            created_at=record["updated_at"],
+        ),
+    ]
+    record["payment"].update(
+        {
+            "entity_id": oid,
+            "parent_id": oid,
+            "method": "checkmo",
+            "amount_ordered": record["grand_total"],
+        }
+    )
 
 
 def _document_parts(**lists: str) -> Callable[[Row, StoreView], None]:
@@ -695,9 +971,17 @@ def _customer_addresses(record: Row, view: StoreView) -> None:
 
 def _cart_items(record: Row, view: StoreView) -> None:
     cart = record["id"]
-    record["items"] = [_element("cart_items", item_id=cart * 10 + 1, quote_id=str(cart),
-                                sku=f"SKU-{cart:06d}", qty=1.0, price=10.0,
-                                product_type="simple")]  # fmt: skip
+    record["items"] = [
+        _element(
+            "cart_items",
+            item_id=cart * 10 + 1,
+            quote_id=str(cart),
+            sku=f"SKU-{cart:06d}",
+            qty=1.0,
+            price=10.0,
+            product_type="simple",
+        )
+    ]
 
 
 def _order_items(record: Row, view: StoreView) -> None:
@@ -736,33 +1020,68 @@ def _order_lines(order: Row) -> list[Row]:
     product's parent line with its child line (``parent_item_id``)."""
     oid = order["entity_id"]
     product_id = oid * 7919 % 1000 + 1
-    common = {"order_id": oid, "created_at": order["created_at"],
-              "updated_at": order["updated_at"], "store_id": order["store_id"]}  # fmt: skip
-    lines = [{"item_id": oid * 10, "product_id": product_id, "sku": f"SKU-{product_id:06d}",
-              "product_type": "simple", "qty_ordered": 1, "price": order["grand_total"],
-              "parent_item_id": None, **common}]  # fmt: skip
+    common = {
+        "order_id": oid,
+        "created_at": order["created_at"],
+        "updated_at": order["updated_at"],
+        "store_id": order["store_id"],
+    }
+    lines = [
+        {
+            "item_id": oid * 10,
+            "product_id": product_id,
+            "sku": f"SKU-{product_id:06d}",
+            "product_type": "simple",
+            "qty_ordered": 1,
+            "price": order["grand_total"],
+            "parent_item_id": None,
+            **common,
+        }
+    ]
     if oid % 5 == 0:
-        parent = {"item_id": oid * 10 + 1, "product_id": product_id + 1000,
-                  "sku": f"CONF-{product_id:06d}", "product_type": "configurable",
-                  "qty_ordered": 1, "price": 0.0, "parent_item_id": None, **common}  # fmt: skip
+        parent = {
+            "item_id": oid * 10 + 1,
+            "product_id": product_id + 1000,
+            "sku": f"CONF-{product_id:06d}",
+            "product_type": "configurable",
+            "qty_ordered": 1,
+            "price": 0.0,
+            "parent_item_id": None,
+            **common,
+        }
         child = {**lines[0], "item_id": oid * 10 + 2, "price": 0.0, "parent_item_id": oid * 10 + 1}
         lines += [parent, child]
     return lines
 
 
 def _store_view(view: StoreView) -> Row:
-    return {"id": view.id, "code": view.code, "name": view.name, "website_id": view.website_id,
-            "store_group_id": view.website_id, "is_active": 1}  # fmt: skip
+    return {
+        "id": view.id,
+        "code": view.code,
+        "name": view.name,
+        "website_id": view.website_id,
+        "store_group_id": view.website_id,
+        "is_active": 1,
+    }
 
 
 def _store_config(view: StoreView) -> Row:
     base = "http://sandbox.example"
     return {
-        "id": view.id, "code": view.code, "website_id": view.website_id, "locale": view.locale,
-        "base_currency_code": "USD", "default_display_currency_code": "USD",
-        "timezone": "America/Los_Angeles", "weight_unit": "lbs",
-        "base_url": f"{base}/", "base_link_url": f"{base}/", "base_static_url": f"{base}/static/",
-        "base_media_url": f"{base}/media/", "secure_base_url": f"{base}/",
-        "secure_base_link_url": f"{base}/", "secure_base_static_url": f"{base}/static/",
+        "id": view.id,
+        "code": view.code,
+        "website_id": view.website_id,
+        "locale": view.locale,
+        "base_currency_code": "USD",
+        "default_display_currency_code": "USD",
+        "timezone": "America/Los_Angeles",
+        "weight_unit": "lbs",
+        "base_url": f"{base}/",
+        "base_link_url": f"{base}/",
+        "base_static_url": f"{base}/static/",
+        "base_media_url": f"{base}/media/",
+        "secure_base_url": f"{base}/",
+        "secure_base_link_url": f"{base}/",
+        "secure_base_static_url": f"{base}/static/",
         "secure_base_media_url": f"{base}/media/",
-    }  # fmt: skip
+    }

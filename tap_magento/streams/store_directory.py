@@ -9,8 +9,8 @@ from typing import Any
 
 from singer_sdk.exceptions import FatalAPIError
 
-from tap_magento.diagnosis import one_line
-from tap_magento.errors import AccessRefused
+from tap_magento.front_door.diagnosis import one_line
+from tap_magento.front_door.errors import AccessRefused
 
 ALL_STORE_VIEWS = "*"
 ADMIN = "admin"  # the admin store view and website (id 0): never a storefront or channel

@@ -7,8 +7,9 @@ re-read), and emitted right after that record. So a child has no bookmark of its
 parent's STATE covers its children, and a resumed run reads them again with their parents.
 
 The SDK's own way (a ``sync`` of the child per parent record, with its context) costs a
-SCHEMA check, timers and state bookkeeping per record; here a parent hands each record to
-``emit_children``, and each selected child writes its rows (``sdk_internals.write_record``).
+SCHEMA check, timers and state bookkeeping per record; here a parent's ``streams.emitter``
+hands each record to each selected child, which writes its rows
+(``sdk_internals.write_record``).
 
 Every row carries its parent's key (``parent_id`` where Magento's element has it, else
 ``customer_id``, ``quote_id``, or ``product_id`` with ``store_code`` and ``sku``) and the parent's
@@ -24,15 +25,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from singer_sdk.singerlib.catalog import StreamMetadata
 from typing_extensions import override
 
-from tap_magento.client import MagentoStream
+from tap_magento.passes.summary import Record
 from tap_magento.sdk_internals import ParentMetadata, write_record, write_schema
+from tap_magento.streams.base import MagentoStream
 
 if TYPE_CHECKING:
     from singer_sdk import Tap
     from singer_sdk import singerlib as singer
     from singer_sdk.helpers.types import Context
-
-Record = dict[str, Any]
 # Where rows are in a parent record: keys, and "*" for every element of a list.
 ListPath = tuple[str, ...]
 EACH = "*"
@@ -136,20 +136,6 @@ class ChildStream(MagentoStream):
         if not self._announced:
             self._announced = True
             write_schema(self)
-
-
-def emit_children(parent: MagentoStream, record: Record, context: Context | None) -> None:
-    """Each selected child's rows from one record its parent read."""
-    for child in parent.child_streams:
-        if isinstance(child, ChildStream) and child.selected:
-            for row in child.rows(record, parent.replication_key):
-                child.emit(row, context)
-
-
-def announce_children(parent: MagentoStream) -> None:
-    for child in parent.child_streams:
-        if isinstance(child, ChildStream) and child.selected:
-            child.announce()
 
 
 def _values_at(value: Any, path: ListPath) -> Iterator[Any]:

@@ -1,13 +1,15 @@
-"""The tap's own exceptions, on top of the SDK's."""
+"""What can go wrong asking the store, as exceptions on top of the SDK's."""
 
 from __future__ import annotations
 
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from typing import TYPE_CHECKING, ClassVar
 
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-def config_error(message: str) -> ConfigValidationError:
-    """A config error the SDK's CLI prints as one line (it prints ``errors``, not the message)."""
-    return ConfigValidationError(message, errors=[message])
+from tap_magento.front_door.causes import Cause
+
+if TYPE_CHECKING:
+    import requests
 
 
 class PageSizeRefused(FatalAPIError):
@@ -31,6 +33,14 @@ class RouteMissing(FatalAPIError):
     it is not installed, or ``store_url`` is not the store's base URL."""
 
 
+class StoreFailed(RetriableAPIError):
+    """A failed answer a retry may help (429, 503, a nonce refused, a 5xx), and its cause."""
+
+    def __init__(self, message: str, response: requests.Response | None, cause: Cause) -> None:
+        super().__init__(message, response)
+        self.cause = cause
+
+
 class UnreadableRecords(RetriableAPIError):
     """The store could not render what was asked for: a 500, or a 404 for a missing entity.
 
@@ -40,9 +50,14 @@ class UnreadableRecords(RetriableAPIError):
     the page down to the one record at fault.
     """
 
-
-class BadInput(ValueError):
-    """A STATE or catalog the tap cannot use; the message says what to fix, in one line."""
+    def __init__(
+        self,
+        message: str,
+        response: requests.Response | None,
+        cause: Cause = Cause.SERVER_ERROR,
+    ) -> None:
+        super().__init__(message, response)
+        self.cause = cause
 
 
 class PageCut(UnreadableRecords):
@@ -51,6 +66,9 @@ class PageCut(UnreadableRecords):
 
     ``response`` is None when the tap's own timeout cut it.
     """
+
+    def __init__(self, message: str, response: requests.Response | None) -> None:
+        super().__init__(message, response, Cause.GATEWAY_CUT)
 
 
 class PageTooBig(Exception):
@@ -64,3 +82,5 @@ class PageTooBig(Exception):
 
 class BadAnswer(RetriableAPIError):
     """A 200 whose body is not valid JSON (cut short, or broken): asked for again."""
+
+    cause: ClassVar[Cause] = Cause.BAD_ANSWER

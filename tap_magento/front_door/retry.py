@@ -7,7 +7,8 @@ are waited out up to ``max_wait_seconds``; a page the store's gateway cut short 
 at its size but asked again smaller (``passes.sizing``), and only a page that cannot be smaller
 is retried; a 500 is tried 3 times, after which list streams narrow the page down to the
 unreadable record (``passes.narrowing``); TLS failures and anything ``cause_of`` does not
-recognise are not retried. An expired admin token is not a retry: ``auth.AdminToken`` logs in
+recognise are not retried. Why a request failed is decided once, by
+``causes.cause_of``. An expired admin token is not a retry: ``auth.AdminToken`` logs in
 again once, itself.
 
 A ``RetrySchedule`` is one request's: the client hands it each failure and waits for what it
@@ -23,28 +24,18 @@ import random
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 
-import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_magento.diagnosis import explain_gave_up
-from tap_magento.errors import BadAnswer, PageCut, UnreadableRecords
-
-
-class Cause(Enum):
-    RATE_LIMITED = "rate limited (429)"
-    MAINTENANCE = "unavailable (503)"
-    GATEWAY_CUT = "cut by the gateway (502/503/504, timeout)"
-    NETWORK = "network failure"
-    SERVER_ERROR = "server error (500)"
-    BAD_ANSWER = "invalid JSON (200)"
-    NONCE_REUSED = "OAuth nonce refused (401)"
-    TLS = "TLS failure"
+from tap_magento.front_door.causes import NETWORK_ERRORS, Cause, cause_of
+from tap_magento.front_door.diagnosis import explain_gave_up
+from tap_magento.front_door.errors import PageCut, UnreadableRecords
 
 
 @dataclass(frozen=True)
 class Rule:
+    # The row of docs/misbehaving-stores.md's retry table that shows this rule to users.
+    shown_as: str
     first_wait: float  # seconds before the first retry; doubled for each one after
     max_wait: float = 60.0  # no single wait is longer (a Retry-After too, unless binding)
     tries: int | None = None  # attempts in all; None: until the total wait is spent
@@ -53,52 +44,22 @@ class Rule:
 
 
 RULES: Mapping[Cause, Rule] = {
-    Cause.RATE_LIMITED: Rule(first_wait=2, max_total=None, binding_retry_after=True),
+    Cause.RATE_LIMITED: Rule(
+        "429 Too Many Requests", first_wait=2, max_total=None, binding_retry_after=True
+    ),
     # Maintenance pages send Retry-After: 3600 or so whatever the real downtime: poll instead.
-    Cause.MAINTENANCE: Rule(first_wait=5, max_total=None),
+    Cause.MAINTENANCE: Rule("503 (maintenance mode, overload)", first_wait=5, max_total=None),
     # Only a page that cannot be asked for smaller gets here (and the requests of plain lists).
-    Cause.GATEWAY_CUT: Rule(first_wait=1, tries=8),
-    Cause.NETWORK: Rule(first_wait=1, tries=8),
-    Cause.SERVER_ERROR: Rule(first_wait=1, tries=3),
-    Cause.BAD_ANSWER: Rule(first_wait=1, tries=5),
-    Cause.NONCE_REUSED: Rule(first_wait=0, tries=3),
-    Cause.TLS: Rule(first_wait=0, tries=1),
+    Cause.GATEWAY_CUT: Rule("502, 504, a 503", first_wait=1, tries=8),
+    Cause.NETWORK: Rule("dropped or reset connections", first_wait=1, tries=8),
+    Cause.SERVER_ERROR: Rule("500", first_wait=1, tries=3),
+    Cause.BAD_ANSWER: Rule("200 with JSON cut short", first_wait=1, tries=5),
+    Cause.NONCE_REUSED: Rule('401 "The nonce is already being used"', first_wait=0, tries=3),
+    Cause.TLS: Rule("TLS failure", first_wait=0, tries=1),
 }
 
-NETWORK_ERRORS = (
-    ConnectionResetError,
-    requests.exceptions.ConnectionError,  # resets, refusals, servers that hang up
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,  # a response cut off half way
-    requests.exceptions.ContentDecodingError,
-)
 # What the client hands to the schedule; anything else fails at once.
 RETRIED_ERRORS = (RetriableAPIError, *NETWORK_ERRORS)
-
-
-def cause_of(error: BaseException) -> Cause | None:
-    """Why a request failed, or None when no retry can help."""
-    if isinstance(error, requests.exceptions.SSLError):
-        return Cause.TLS
-    if isinstance(error, PageCut):
-        return Cause.GATEWAY_CUT
-    if isinstance(error, BadAnswer):
-        return Cause.BAD_ANSWER
-    if isinstance(error, RetriableAPIError):
-        response = error.response
-        status = response.status_code if response is not None else 0
-        if status == 429:
-            return Cause.RATE_LIMITED
-        if status == 503:
-            return Cause.MAINTENANCE
-        if status == 401:
-            return Cause.NONCE_REUSED  # the only 401 validate_response lets through
-        if status == 500:
-            return Cause.SERVER_ERROR
-        return Cause.NETWORK if status > 500 else None
-    if isinstance(error, NETWORK_ERRORS):
-        return Cause.NETWORK
-    return None
 
 
 @dataclass(frozen=True)
@@ -165,10 +126,10 @@ class RetrySchedule:
         retry is left: ``error`` itself when the request's caller takes it back, else a
         ``FatalAPIError`` that says what to do."""
         cause = cause_of(error)
-        if cause is None:
-            raise error
         policy = self._policy
-        rule = policy.rules[cause]
+        rule = policy.rules.get(cause) if cause is not None else None
+        if cause is None or rule is None:
+            raise error
         tries = self._retries.tries.get(cause, rule.tries)
         self._tries[cause] += 1
         failures, waited = self._tries[cause], self._waited[cause]

@@ -13,11 +13,12 @@ from requests_oauthlib import OAuth1
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from tap_magento.diagnosis import network_reason, redirect_message, store_message, tls_message
-from tap_magento.errors import config_error
-from tap_magento.redaction import protect
-from tap_magento.stopping import Clock
-from tap_magento.totp import STEP_SECONDS, code_at, secret_key
+from tap_magento.front_door.causes import store_message
+from tap_magento.front_door.diagnosis import network_reason, redirect_message, tls_message
+from tap_magento.front_door.redaction import protect
+from tap_magento.front_door.stopping import Clock
+from tap_magento.front_door.totp import STEP_SECONDS, code_at, secret_key
+from tap_magento.input_errors import config_error
 
 # Both libraries log the signed Authorization header (consumer key, token) at DEBUG.
 for _name in ("requests_oauthlib", "oauthlib"):

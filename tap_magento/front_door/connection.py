@@ -6,22 +6,29 @@ import logging
 import math
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
 
-from tap_magento.auth import BearerToken, authenticator_for
-from tap_magento.diagnosis import Credentials
-from tap_magento.errors import config_error
-from tap_magento.redaction import protect
-from tap_magento.retry import RetryPolicy
-from tap_magento.stopping import Clock, RunClock, Stop
+from tap_magento.front_door.auth import BearerToken, authenticator_for
+from tap_magento.front_door.diagnosis import Credentials
+from tap_magento.front_door.redaction import protect
+from tap_magento.front_door.retry import RetryPolicy
+from tap_magento.front_door.stopping import Clock, RunClock, Stop
+from tap_magento.input_errors import config_error
 
 SANDBOX = "sandbox"  # store_url that starts the bundled sandbox store (the CLI does)
-SECRET_SETTINGS = ("access_token", "access_token_secret", "consumer_key", "consumer_secret",
-                   "password", "ims_client_secret", "totp_secret")  # fmt: skip
+SECRET_SETTINGS = (
+    "access_token",
+    "access_token_secret",
+    "consumer_key",
+    "consumer_secret",
+    "password",
+    "ims_client_secret",
+    "totp_secret",
+)
 
 
 def rest_url(store_url: str, *, tenant: bool = False) -> str:
@@ -49,27 +56,6 @@ def rest_url(store_url: str, *, tenant: bool = False) -> str:
         return f"{parts.scheme}://{parts.netloc}{path}"
     path = path.removesuffix("/rest")
     return f"{parts.scheme}://{parts.netloc}{path}/rest"
-
-
-@dataclass
-class PageSizeLimit:
-    """The largest page the store accepts, learnt from its refusals and shared by all streams."""
-
-    configured: int
-    store_maximum: int | None = None
-
-    @property
-    def value(self) -> int:
-        if self.store_maximum is None:
-            return self.configured
-        return min(self.configured, self.store_maximum)
-
-    def lower_to(self, maximum: int) -> None:
-        self.store_maximum = maximum
-
-    def at_most(self, wanted: int) -> int:
-        """``wanted``, or the store's maximum when it is smaller."""
-        return wanted if self.store_maximum is None else min(wanted, self.store_maximum)
 
 
 class RequestPacer:
@@ -135,7 +121,6 @@ class MagentoConnection:
             method=getattr(self.auth, "method", type(self.auth).__name__),
             bearer_integration_token=isinstance(self.auth, BearerToken),
         )
-        self.page_size = PageSizeLimit(int(config["page_size"]))
         self.retry_policy = RetryPolicy(float(config["max_wait_seconds"]))
         self.pacer = RequestPacer(float(config["min_request_interval"]), self.clock)
         logger.info("Connecting to %s with %s", self.rest_url, self.credentials.method)

@@ -6,7 +6,6 @@ credential: they name requests by method and path, never by headers or query.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -14,25 +13,27 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_magento.errors import (
+from tap_magento.front_door.causes import (
+    GATEWAY_TIMEOUT,
+    PAGE_SIZE_REFUSAL,
+    Cause,
+    cause_of,
+    is_html,
+    store_message,
+)
+from tap_magento.front_door.errors import (
     AccessRefused,
     PageCut,
     PageSizeRefused,
     RouteMissing,
+    StoreFailed,
     UnreadableRecords,
 )
-from tap_magento.php_output import PhpMessage, split_php_output
+from tap_magento.front_door.php_output import PhpMessage
 
-PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
 NOT_AUTHORIZED = re.compile(r"isn't authorized to access (.+?)\.?$")
-NONCE_REUSED = "nonce is already being used"
-NO_ROUTE = "Request does not match any route"
-NO_STORE = "store that was requested wasn't found"
 STORE_CODE_IN_PATH = re.compile(r"/rest/([^/]+)/V1/")
 SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] (.+?) \(_ssl")
-# What a CDN's or proxy's 503 says when it gave up waiting for the store (Fastly: "first byte
-# timeout", "backend read error"), unlike Magento's own maintenance page.
-GATEWAY_TIMEOUT = re.compile(r"first byte timeout|backend read|time-?out|timed out", re.IGNORECASE)
 BEARER_OPTION = (
     "Stores > Configuration > Services > OAuth > Consumer Settings > Allow OAuth Access "
     "Tokens to be used as standalone Bearer tokens"
@@ -51,45 +52,53 @@ class Credentials:
 def raise_for_answer(
     response: requests.Response, credentials: Credentials, user_agent: str
 ) -> None:
-    """Raise the error a failed answer calls for; return for a JSON success."""
-    status = response.status_code
-    if response.is_redirect:
-        raise FatalAPIError(redirect_message(response))
-    if is_html(response) and status not in {429, 502, 503, 504}:
-        raise FatalAPIError(not_json_message(response, user_agent))
-    if status < 400:
+    """Raise the error a failed answer calls for (``causes.cause_of``); return for a success.
+
+    Each error carries its cause, which the retry loop looks up (``retry.RULES``).
+    """
+    cause = cause_of(response)
+    if cause is None:
         return
-    if status in {502, 504} or (status == 503 and is_gateway_timeout(response)):
-        raise PageCut(error_message(response), response)
-    message = store_message(response)
-    if status == 400 and (refusal := PAGE_SIZE_REFUSAL.search(message)):
-        raise PageSizeRefused(int(refusal.group(1)), error_message(response))
-    if status == 401 and NONCE_REUSED in message:
-        raise RetriableAPIError(error_message(response), response)
-    if status == 401:
-        refused = NOT_AUTHORIZED.search(message)
-        raise AccessRefused(
+    raise error_for(cause, response, credentials, user_agent)
+
+
+def error_for(
+    cause: Cause, response: requests.Response, credentials: Credentials, user_agent: str
+) -> Exception:
+    """The error, with its one line, for an answer of ``cause``."""
+    if cause is Cause.REDIRECTED:
+        return FatalAPIError(redirect_message(response))
+    if cause is Cause.NOT_JSON:
+        return FatalAPIError(not_json_message(response, user_agent))
+    if cause is Cause.GATEWAY_CUT:
+        return PageCut(error_message(response), response)
+    if cause is Cause.PAGE_SIZE_REFUSED:
+        refusal = PAGE_SIZE_REFUSAL.search(store_message(response))
+        return PageSizeRefused(int(refusal.group(1)) if refusal else 0, error_message(response))
+    if cause is Cause.CREDENTIALS_REFUSED:
+        refused = NOT_AUTHORIZED.search(store_message(response))
+        return AccessRefused(
             unauthorized_message(response, credentials), refused.group(1) if refused else None
         )
-    if status == 404 and NO_ROUTE in message:
-        raise RouteMissing(
+    if cause is Cause.NO_ROUTE:
+        return RouteMissing(
             f"store_url is not the store's base URL: {error_message(response)}. Use the address "
             "the store is served from (with its subdirectory, if any), without /index.php or "
             "a store code."
         )
-    if status == 404 and NO_STORE in message:
+    if cause is Cause.NO_STORE_VIEW:
         found = STORE_CODE_IN_PATH.search(urlsplit(response.url).path)
         code = found.group(1) if found else "?"
-        raise FatalAPIError(
+        return FatalAPIError(
             f"store_codes has {code!r}, which is not a store view of this store "
             f"({error_message(response)}). Use the codes under Stores > All Stores."
         )
-    if status in {404, 500}:
+    if cause in {Cause.ENTITY_MISSING, Cause.SERVER_ERROR}:
         # A 404 for some other entity: a record refers to one that is gone (docs/magento-rest.md).
-        raise UnreadableRecords(error_message(response), response)
-    if status == 429 or status >= 500:
-        raise RetriableAPIError(error_message(response), response)
-    raise FatalAPIError(error_message(response))
+        return UnreadableRecords(error_message(response), response, cause)
+    if cause is Cause.CLIENT_ERROR:
+        return FatalAPIError(error_message(response))
+    return StoreFailed(error_message(response), response, cause)
 
 
 def one_line(error: BaseException) -> str:
@@ -185,11 +194,6 @@ def not_json_message(response: requests.Response, user_agent: str) -> str:
     )
 
 
-def is_gateway_timeout(response: requests.Response) -> bool:
-    """A 503 from a CDN or proxy that gave up waiting, not the store's maintenance page."""
-    return is_html(response) and GATEWAY_TIMEOUT.search(response.text[:5000]) is not None
-
-
 def php_output_message(response: requests.Response, printed: list[PhpMessage], rest: bytes) -> str:
     """One line: the store printed PHP messages and no JSON after them."""
     after = repr(rest[:120].decode("utf-8", errors="replace")) if rest else "nothing"
@@ -222,33 +226,9 @@ def firewall_vendor(response: requests.Response) -> str | None:
     return None
 
 
-def is_html(response: requests.Response) -> bool:
-    return "html" in response.headers.get("Content-Type", "")
-
-
 def request_line(response: requests.Response) -> str:
     method = response.request.method if response.request is not None else "GET"
     return f"{method} {urlsplit(response.url).path}"
-
-
-def store_message(response: requests.Response) -> str:
-    """Magento's error message with its ``%name`` / ``%1`` placeholders filled in."""
-    _, content = split_php_output(response.content)
-    try:
-        body = json.loads(content)
-    except ValueError:
-        return content[:200].decode("utf-8", errors="replace").strip()
-    if not isinstance(body, dict) or "message" not in body:
-        return str(body)[:200]
-    message = str(body["message"])
-    parameters = body.get("parameters")
-    if isinstance(parameters, dict):
-        for name, value in parameters.items():
-            message = message.replace(f"%{name}", str(value))
-    elif isinstance(parameters, list):
-        for index, value in enumerate(parameters, start=1):
-            message = message.replace(f"%{index}", str(value))
-    return message
 
 
 # --- when retrying did not help -------------------------------------------------------------
