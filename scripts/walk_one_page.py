@@ -6,8 +6,10 @@ Syncs ``orders`` from the bundled sandbox store in this process, three pages of 
 ``sys.setprofile`` watching every call into the tap and the SDK. One page is what happens from
 the start of the second page's request to the start of the third's. The script prints the
 distinct functions and modules that page passes through, how deep the stream classes go below
-the SDK's ``Stream``, and the order in which the calls cross the layers (a call into another
-layer is a step down or up; a return is not counted).
+the SDK's ``Stream``, and the calls that cross between the three layers (streams, passes, the
+front door), in order: a call down is a step down, its return the step back up; a call from a
+lower layer into a higher one climbs back up. The SDK's calls into the stream for each record
+(``post_process``, writing the RECORD) are the SDK's own loop, and not counted as crossings.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ class Watch:
         if event != "call":
             return self
         code = frame.f_code
-        if code.co_qualname == "Session.send" and code.co_filename.endswith("requests/sessions.py"):
+        if getattr(code, "co_qualname", code.co_name) == "Session.send" and code.co_filename.endswith("requests/sessions.py"):
             self.calls.append(("requests/sessions.py", "Session.send", None))
             return self
         layer = layer_of(code.co_filename)
@@ -83,7 +85,8 @@ class Watch:
             return self
         caller = frame.f_back
         caller_layer = layer_of(caller.f_code.co_filename) if caller else None
-        self.calls.append((module_of(code.co_filename), code.co_qualname, caller_layer))
+        name = getattr(code, "co_qualname", code.co_name)
+        self.calls.append((module_of(code.co_filename), name, caller_layer))
         return self
 
 
@@ -121,14 +124,20 @@ def main() -> None:
         f"own: {len(tap_functions)} functions in {len(ours)} modules"
     )
     crossings: list[str] = []
-    for module, _, caller in page:
+    upward = 0
+    rank = {"streams": 0, "passes": 1, "front_door": 2}
+    for module, function, caller in page:
         path = str(Path(PACKAGE).parent / module)
         callee = layer_of(path) if module.startswith("tap_") else "sdk"
-        if caller and callee and caller != "shared" and callee not in {caller, "shared"}:
+        if caller in rank and callee in rank and caller != callee:
             step = f"{caller} -> {callee}"
+            if "-v" in sys.argv:
+                print(f"    {step}: {module} {function}")
+            upward += rank[callee] < rank[caller]
             if not crossings or crossings[-1] != step:
                 crossings.append(step)
-    print(f"layer crossings, in order ({len(crossings)}): {', '.join(crossings)}")
+    print(f"calls between streams, passes and the front door, in order: {', '.join(crossings)}")
+    print(f"calls from a lower layer back up into a higher one: {upward}")
     depth = max(_depth(type(s)) for s in tap.streams.values())
     print(f"deepest stream class: {depth} levels below singer_sdk.Stream")
     for module in sorted(ours):

@@ -60,18 +60,18 @@ def setting(name: str, spec: dict[str, Any], required: set[str]) -> dict[str, An
 
 
 def streams() -> list[dict[str, Any]]:
-    from tap_magento.streams.child import ChildStream
+    from tap_magento.streams import kinds
     from tap_magento.tap import TapMagento
 
     tap = TapMagento(config={"store_url": "https://shop.example.com"}, validate_config=False)
     described = []
     for stream in tap.streams.values():
         entry: dict[str, Any] = {"name": stream.name}
-        if isinstance(stream, ChildStream):
-            lists = ", ".join(".".join(path) for path in stream.lists)
-            entry |= {"parent": stream.parent_name, "rows_from": lists}
+        if (child := kinds.child(stream)) is not None:
+            lists = ", ".join(".".join(path) for path in child.lists)
+            entry |= {"parent": child.parent_name, "rows_from": lists}
         else:
-            entry["endpoint"] = f"GET {stream.path}"
+            entry["endpoint"] = f"GET {getattr(stream, 'path', '')}"
         entry |= {
             "primary_keys": list(stream.primary_keys or []),
             "replication_method": stream.replication_method,

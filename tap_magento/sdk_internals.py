@@ -81,7 +81,7 @@ class LeanRecordMessages(_MixedIntoStream):
         self._write_activate_version_message(version)
 
 
-# --- child streams (``tap_magento.children``) ---------------------------------------------------
+# --- child streams (``tap_magento.streams.child``) ----------------------------------------------
 # A child's rows are written from its parent's sync loop, not from a sync of its own: the SDK
 # writes a stream's SCHEMA and RECORD messages only from ``Stream.sync``, which it runs once per
 # parent record for child streams, at a cost per record the tap cannot afford.

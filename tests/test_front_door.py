@@ -144,8 +144,9 @@ def test_a_growth_the_gateway_cuts_again_waits_longer_before_the_next(
 
 
 def test_the_tap_s_own_timeout_is_a_cut_too(fresh: SandboxServer) -> None:
-    # The gateway waits longer than request_timeout before answering anything.
-    fresh.gateway = Gateway(max_rows=100, delay=3)
+    # The gateway answers nothing at all: only request_timeout ends the wait (no race between
+    # the tap's timeout and a delay of the store's).
+    fresh.gateway = Gateway(max_rows=100, hang=True)
     config = bearer_config(fresh, page_size=300, request_timeout=1, max_parallel_requests=1)
     result = sync(config, streams=ORDERS)
     assert_each_stored_record_once(fresh, "orders", result.records["orders"])

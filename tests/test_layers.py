@@ -146,7 +146,7 @@ def test_the_front_door_exposes_one_client() -> None:
     from tap_magento.front_door.client import StoreClient
 
     public = {name for name in vars(StoreClient) if not name.startswith("_")}
-    assert public == {"ask", "decode", "clock", "stop"}
+    assert public == {"ask", "clock", "stop"}
 
 
 def _depth(cls: type) -> int:

@@ -8,7 +8,6 @@ logger and endpoint, for log lines and the SDK's metrics) and, optionally, what 
 
 from __future__ import annotations
 
-import decimal
 import logging
 import math
 import threading
@@ -37,8 +36,6 @@ from tap_magento.front_door.php_output import split_php_output
 from tap_magento.front_door.retry import RETRIED_ERRORS, Retries
 from tap_magento.front_door.stopping import Clock, Stop
 
-# Decimals stay exact: Magento's prices and quantities are decimals in its database.
-JSON_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
 CHUNK_BYTES = 2**16  # read at a time from an answer whose size is capped
 
 
@@ -154,10 +151,6 @@ class StoreClient:
             counter.increment()
         tally.answered()
         return content
-
-    def decode(self, content: bytes) -> Any:
-        """An answer's JSON text (``ask``), decoded."""
-        return JSON_DECODER.decode(content)
 
     def _prepare(self, request: StoreRequest) -> requests.PreparedRequest:
         connection = self.connection

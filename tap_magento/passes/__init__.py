@@ -24,7 +24,7 @@ from tap_magento.passes.chosen import ChosenRecordsPass
 from tap_magento.passes.parallel import ParallelPass
 from tap_magento.passes.reader import PassReader, PassSetup, ReadSettings, log_summary
 from tap_magento.passes.sizing import PageCeiling, PageSize
-from tap_magento.passes.spec import ListSpec
+from tap_magento.passes.spec import ListSpec, decoded
 from tap_magento.passes.summary import PassSummary, Record
 from tap_magento.progress import Progress
 
@@ -143,7 +143,7 @@ def read_answer(request: StoreRequest, client: StoreClient, label: str) -> Itera
     everything: one request a pass."""
     logger = request.asker.logger
     progress = Progress(label, logger, timestamp_field=None)
-    body = client.decode(client.ask(request, progress))
+    body = decoded(client.ask(request, progress))
     for record in body if isinstance(body, list) else [body]:
         progress.emitted(record)
         yield record

@@ -8,10 +8,10 @@ which it can usually still render; the pass moves past it and page sizes double 
 size with each page read. A record the store cannot even name is stepped past by position and
 reported between its readable neighbours.
 
-The sequence, across modules: ``diagnosis.raise_for_answer`` turns the store's 500 or 404 into
-``UnreadableRecords``; ``retry.RetryPolicy`` tries it a few times (once while narrowing) and
-hands it back unchanged; ``passes.reader.PassReader`` gives it to the paginator, which asks this
-class where to go next, and reports what it skipped.
+The sequence, across modules: ``front_door.diagnosis.raise_for_answer`` turns the store's 500 or
+404 into ``UnreadableRecords``; ``front_door.retry.RetryPolicy`` tries it a few times (once while
+narrowing) and hands it back unchanged; ``passes.reader.PassReader`` gives it to the paginator,
+which asks this class where to go next, and reports what it skipped.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class PassSetup:
         return self.client.ask(self.spec.request(cursor), self.progress, retries, byte_cap)
 
     def page(self, content: bytes) -> Page:
-        return self.spec.page(self.client.decode(content))
+        return self.spec.page(content)
 
 
 class PassReader:

@@ -9,11 +9,13 @@ or none (an endpoint answering one array).
 from __future__ import annotations
 
 import datetime
+import decimal
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+import msgspec
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.front_door.client import Asker, StoreRequest
@@ -30,6 +32,14 @@ from tap_magento.search_criteria import (
     search_criteria_params,
 )
 from tap_magento.timestamps import parse_setting, to_magento
+
+# Decimals stay exact: Magento's prices and quantities are decimals in its database.
+JSON_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
+
+
+def decoded(content: bytes) -> Any:
+    """An answer's JSON text (``StoreClient.ask``), decoded."""
+    return JSON_DECODER.decode(content)
 
 
 class Query(Protocol):
@@ -142,8 +152,9 @@ class ListSpec:
             params["fields"] = self.projection
         return StoreRequest(self.asker, self.path, params, context=self.context)
 
-    def page(self, body: Any) -> Page:
-        """A decoded answer as a page: its records and the total the store claimed."""
+    def page(self, content: bytes) -> Page:
+        """An answer as a page: its records and the total the store claimed."""
+        body = decoded(content)
         if not isinstance(body, dict):
             msg = (
                 f"{self.asker.endpoint} answered {type(body).__name__}, not a search result: "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import select
+import socket
 import ssl
 import sys
 import threading
@@ -36,6 +38,8 @@ from tap_magento.sandbox.search import (
 from tap_magento.sandbox.store import Collection, SandboxStore, StoreView
 
 MAX_CACHED_SORTS = 16
+# A request that hangs (``hang``) is given up on by the store after this long.
+HANG_LIMIT = 120.0
 IMS_TOKEN_PATH = "/ims/token/v3"
 GOOGLE_AUTHENTICATE = "/V1/tfa/provider/google/authenticate"  # Magento_TwoFactorAuth
 OUT_OF_MEMORY = "Allowed memory size of 805306368 bytes exhausted (tried to allocate 20480 bytes)"
@@ -193,13 +197,15 @@ class Gateway:
     A page of more than ``max_rows`` records takes the store longer than the gateway's timeout
     (the time a page takes grows with its records: docs/magento-rest.md, "Gateways that cut
     slow pages"), so the gateway answers ``status`` with its own HTML page instead, after
-    ``delay`` real seconds. ``cuts`` counts them.
+    ``delay`` real seconds. ``cuts`` counts them. With ``hang``, it answers nothing until the
+    client hangs up (what a client's own timeout meets), at most ``HANG_LIMIT`` seconds.
     """
 
     max_rows: int
     status: int = 503
     page: str = FASTLY_TIMEOUT_PAGE
     delay: float = 0.0
+    hang: bool = False
     cuts: int = 0
 
 
@@ -210,7 +216,8 @@ class Fault:
     ``path`` is a regular expression searched in the request path (and query). ``skip`` lets
     that many matching requests through first; ``times`` is how often the fault fires (None:
     forever); ``chance`` fires it for that share of matching requests, at random.
-    ``drop`` closes the connection without answering; ``delay`` sleeps first.
+    ``drop`` closes the connection without answering; ``delay`` sleeps first; ``hang``
+    answers nothing until the client hangs up (its own timeout), at most ``HANG_LIMIT`` s.
     """
 
     path: str = ""
@@ -222,6 +229,7 @@ class Fault:
     times: int | None = 1
     drop: bool = False
     delay: float = 0.0
+    hang: bool = False
     chance: float = 1.0
     fired: int = 0
 
@@ -629,6 +637,10 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                     return
             fault = server.faults.match(self.path)
             if fault is not None:
+                if fault.hang:
+                    self._wait_for_hang_up()
+                    self._record(0)
+                    return
                 if fault.delay:
                     time.sleep(fault.delay)
                 if fault.drop:
@@ -642,6 +654,10 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 result = server.answer(self.command, url, dict(self.headers.items()), body)
                 status, payload = 200, json.dumps(result).encode()
             except GatewayGaveUp as cut:
+                if cut.gateway.hang:
+                    self._wait_for_hang_up()
+                    self._record(0)
+                    return
                 time.sleep(cut.gateway.delay)
                 self._send(cut.gateway.status, cut.gateway.page.encode(), "text/html", {})
                 return
@@ -670,6 +686,16 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
+
+        def _wait_for_hang_up(self) -> None:
+            """Answer nothing until the client closes the connection (or ``HANG_LIMIT``)."""
+            self.close_connection = True
+            connection = self.connection
+            deadline = time.monotonic() + HANG_LIMIT
+            while time.monotonic() < deadline:
+                readable, _, _ = select.select([connection], [], [], 0.05)
+                if readable and not connection.recv(1, socket.MSG_PEEK):
+                    return
 
         def _record(self, status: int, size: int = 0) -> None:
             parts = urlsplit(self.path)

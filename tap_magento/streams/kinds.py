@@ -20,6 +20,11 @@ def tap_streams(streams: Iterable[Stream]) -> list[MagentoStream]:
     return [stream for stream in streams if isinstance(stream, MagentoStream)]
 
 
+def child(stream: Stream) -> ChildStream | None:
+    """``stream`` as a child stream, or None when it asks the store itself."""
+    return stream if isinstance(stream, ChildStream) else None
+
+
 def children_of(stream: Stream) -> list[ChildStream]:
     return [child for child in stream.child_streams if isinstance(child, ChildStream)]
 
