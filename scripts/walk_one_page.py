@@ -77,7 +77,8 @@ class Watch:
         if event != "call":
             return self
         code = frame.f_code
-        if getattr(code, "co_qualname", code.co_name) == "Session.send" and code.co_filename.endswith("requests/sessions.py"):
+        qualified = getattr(code, "co_qualname", code.co_name)  # Python 3.11 and later
+        if qualified == "Session.send" and code.co_filename.endswith("requests/sessions.py"):
             self.calls.append(("requests/sessions.py", "Session.send", None))
             return self
         layer = layer_of(code.co_filename)

@@ -366,7 +366,7 @@ def _docs_retry_rows() -> list[list[str]]:
 def test_the_docs_retry_table_shows_each_rule_as_the_code_has_it(cause) -> None:
     rule = RULES[cause]
     (row,) = [row for row in _docs_retry_rows() if row[0].startswith(rule.shown_as)]
-    answers, waits, gives_up = row
+    _, waits, gives_up = row
     if rule.tries == 1:
         assert gives_up.startswith("at once")
     elif rule.tries is not None:
