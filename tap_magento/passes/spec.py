@@ -12,7 +12,7 @@ import datetime
 import decimal
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import msgspec
@@ -135,10 +135,6 @@ class ListSpec:
     @property
     def logger(self) -> logging.Logger:
         return self.asker.logger
-
-    def within(self, bounds: tuple[FilterGroup, ...], axis: SliceAxis | None) -> ListSpec:
-        """The same list over another range."""
-        return replace(self, bounds=bounds, axis=axis)
 
     def request(self, cursor: Cursor) -> StoreRequest:
         """The request for the page at ``cursor``."""
