@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tap_magento.sandbox.search import SearchBehaviour
@@ -90,7 +91,7 @@ def main() -> None:
     for entity_id in random.Random(1).sample(sorted(store.collection("orders").rows), args.broken):
         store.break_record("orders", entity_id)
     seconds_by_workers: dict[int, float] = {}
-    rates_by_workers: dict[int, float] = {}
+    clients: dict[str, Measured] = {}
     with SandboxServer(store, behaviour=behaviour) as server:
         for failure in FAILURES:
             chance = args.failure_rate / len(FAILURES)
@@ -98,16 +99,62 @@ def main() -> None:
         for workers in [int(w) for w in args.workers.split(",")]:
             server.requests.clear()
             print(f"--- max_parallel_requests {workers}")
-            records, elapsed = _run_tap(server, args, workers, launcher)
-            seconds_by_workers[workers] = elapsed
-            rates_by_workers[workers] = records / elapsed
+            measured = _run_tap(server, args, workers, launcher)
+            seconds_by_workers[workers] = measured.seconds
+            clients[f"tap-magento, {workers} worker{'s' if workers > 1 else ''}"] = measured
+        if not (args.failure_rate or args.broken or args.latency_ms or args.no_bare_client):
+            # The same store, in the same run: the yardsticks of scripts/bare_client.py.
+            for name, flags in REFERENCE_CLIENTS.items():
+                server.requests.clear()
+                clients[name] = _run_reference_client(server, args, flags, launcher)
     if len(seconds_by_workers) > 1:
         base = next(iter(seconds_by_workers.values()))
         print("speed-up over the first: " + ", ".join(
             f"{w} workers {base / s:.2f}x" for w, s in seconds_by_workers.items()))  # fmt: skip
-    if not (args.failure_rate or args.broken or args.latency_ms or args.no_bare_client):
-        _compare_with_bare_client(args, rates_by_workers, launcher)
+    if len(clients) > len(seconds_by_workers):
+        _print_cpu_table(clients)
     launcher.close()
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One client's run over the store: what it read, and what it cost."""
+
+    records: int
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+
+
+REFERENCE_CLIENTS = {
+    "bare stdlib client (http.client, json)": [],
+    "the same with msgspec both ways (the floor)": ["--msgspec"],
+}
+STDLIB, FLOOR = REFERENCE_CLIENTS
+
+
+def _run_reference_client(
+    server: SandboxServer, args: argparse.Namespace, flags: list[str], launcher: Launcher
+) -> Measured:
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "count"
+        client = [sys.executable, str(Path(__file__).with_name("bare_client.py")), server.url,
+                  server.auth.credentials.access_token, str(args.page_size), *flags]  # fmt: skip
+        run = launcher.run(client, str(output))
+        records = int(output.read_text())
+    return Measured(records, run["seconds"], run["cpu_seconds"], run["vmhwm_kib"] / 1024)
+
+
+def _print_cpu_table(clients: dict[str, Measured]) -> None:
+    """CPU per record of every client that read the store, against the two yardsticks."""
+    per_record = {name: m.cpu_seconds / max(1, m.records) * 1e6 for name, m in clients.items()}
+    print("| client | records | CPU | CPU per record | x bare client | x floor | wall | peak |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, measured in clients.items():
+        us = per_record[name]
+        print(f"| {name} | {measured.records:,} | {measured.cpu_seconds:.1f} s | {us:.0f} us | "
+              f"{us / per_record[STDLIB]:.2f} | {us / per_record[FLOOR]:.2f} | "
+              f"{measured.seconds:.1f} s | {measured.peak_mib:.0f} MiB |")  # fmt: skip
 
 
 LATENCY_MODELS = {"real": (1000.0, 5.0), "fast": (150.0, 1.0)}
@@ -120,7 +167,7 @@ CHILDREN = {
 
 def _run_tap(
     server: SandboxServer, args: argparse.Namespace, workers: int, launcher: Launcher
-) -> tuple[int, float]:
+) -> Measured:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.json"
         config.write_text(
@@ -161,7 +208,7 @@ def _run_tap(
     print(f"tap peak memory: VmHWM {run['vmhwm_kib'] / 1024:.0f} MiB, wait4 ru_maxrss "
           f"{run['maxrss_kib'] / 1024:.0f} MiB; CPU {run['cpu_seconds']:.1f} s")  # fmt: skip
     _print_time_by_depth(answered)
-    return records, elapsed
+    return Measured(records, elapsed, run["cpu_seconds"], run["vmhwm_kib"] / 1024)
 
 
 FAILURES = (
@@ -173,30 +220,6 @@ PAGING = {
     "windows": {"keyset_paging": False, "max_pages_per_window": 200},
     "page-numbers": {"keyset_paging": False, "max_pages_per_window": 1_000_000},
 }
-
-
-def _compare_with_bare_client(
-    args: argparse.Namespace, tap_rates: dict[int, float], launcher: Launcher
-) -> None:
-    """The same store, read by ``bare_client.py``: the least any client could do."""
-    size = StoreSize(orders=args.orders, wholesale_every=args.wholesale_every,
-                     wholesale_lines=args.wholesale_lines)  # fmt: skip
-    store = SandboxStore(size, lean=args.lean)
-    with SandboxServer(store) as server, tempfile.TemporaryDirectory() as tmp:
-        output = Path(tmp) / "count"
-        run = launcher.run(
-            [sys.executable, str(Path(__file__).with_name("bare_client.py")), server.url,
-             server.auth.credentials.access_token, str(args.page_size)], str(output),
-        )  # fmt: skip
-        received = sum(r.size for r in server.requests)
-        records = int(output.read_text())
-    elapsed = run["seconds"]
-    bare_rate = records / elapsed
-    print(f"bare stdlib client: {records} records in {elapsed:.1f}s = {bare_rate:.0f} records/s "
-          f"({len(server.requests)} requests, {received / 2**20:.1f} MiB received), peak "
-          f"memory {run['maxrss_kib'] / 1024:.0f} MiB")  # fmt: skip
-    for workers, tap_rate in tap_rates.items():
-        print(f"tap ({workers} workers) / bare client: {tap_rate / bare_rate:.2f}x the records/s")
 
 
 def _print_time_by_depth(answered: list[RequestRecord], parts: int = 10) -> None:
