@@ -7,10 +7,13 @@ the RECORD holds the store's value, not a float's approximation of it.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
+import gc
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from tap_magento.passes.spec import decoded
@@ -74,3 +77,13 @@ def test_an_answer_with_a_long_run_of_digits_is_decoded_with_decimals(
 ) -> None:
     body = decoded(text)
     assert isinstance(body["a"], decimal.Decimal) is exact
+
+
+@pytest.mark.parametrize("text", [b'{"items": [{"a": 1.5}]}', b'{"items": [{"a": 1.5'])
+def test_decoding_leaves_the_garbage_collector_as_it_found_it(text: bytes) -> None:
+    # The collector is off while a page is decoded: left off, a sync of hours would keep
+    # every reference cycle it makes (a retry's traceback) to the end.
+    assert gc.isenabled()
+    with contextlib.suppress(msgspec.DecodeError):
+        decoded(text)
+    assert gc.isenabled()

@@ -129,25 +129,27 @@ class StoreClient:
         prepared = self._prepare(request)
         schedule = connection.retry_policy.schedule(retries)
         asker = request.asker
+        while True:
+            try:
+                content = self._send(request, prepared, tally, byte_cap)
+                break
+            except RETRIED_ERRORS as error:
+                cause, wait = schedule.after(error)  # raises when no retry is left
+                tally.retried(cause.value)
+                if cause is Cause.RATE_LIMITED:  # the whole run waits, not this request
+                    connection.pacer.hold(wait)
+                asker.logger.warning(
+                    "%s: retry %d in %.1f s after %s",
+                    asker.name,
+                    schedule.failures,
+                    wait,
+                    _one_line(error),
+                )
+                connection.clock.sleep(wait)
+        # The SDK's request-count METRIC, for an answered request only: a request a stopped
+        # run gave up on must not log a line after the run's last (its error line).
         with metrics.http_request_counter(asker.name, endpoint=asker.endpoint) as counter:
             counter.with_context(dict(request.context) if request.context else None)
-            while True:
-                try:
-                    content = self._send(request, prepared, tally, byte_cap)
-                    break
-                except RETRIED_ERRORS as error:
-                    cause, wait = schedule.after(error)  # raises when no retry is left
-                    tally.retried(cause.value)
-                    if cause is Cause.RATE_LIMITED:  # the whole run waits, not this request
-                        connection.pacer.hold(wait)
-                    asker.logger.warning(
-                        "%s: retry %d in %.1f s after %s",
-                        asker.name,
-                        schedule.failures,
-                        wait,
-                        _one_line(error),
-                    )
-                    connection.clock.sleep(wait)
             counter.increment()
         tally.answered()
         return content

@@ -142,7 +142,7 @@ class PassReader:
                 del content
                 self._weighed(len(page.records), content_bytes, cursor.size, read=True)
                 if content_bytes > ceiling.page_bytes:
-                    self._warn_big_records(page)
+                    self._warn_big_records(page, content_bytes)
                 self.record_json = content_bytes / max(1, len(page.records))
                 fresh = paginator.fresh_records(page)
                 del page
@@ -164,11 +164,14 @@ class PassReader:
         if not spec.asker.warn_once("big answers", message, *args):
             spec.logger.info(message, *args)
 
-    def _warn_big_records(self, page: Page) -> None:
-        """Every record that alone is over a page's bytes: read all the same."""
+    def _warn_big_records(self, page: Page, content_bytes: int) -> None:
+        """Every record that alone is over a page's bytes: read all the same. A record's
+        bytes are its share of the answer's (its JSON again, scaled to the store's format)."""
         spec, limit = self._setup.spec, self._setup.ceiling.page_bytes
-        for record in page.records:
-            record_json = len(msgspec.json.encode(record))
+        sizes = [len(msgspec.json.encode(record)) for record in page.records]
+        scale = content_bytes / max(1, sum(sizes))
+        for record, size in zip(page.records, sizes, strict=True):
+            record_json = size * scale
             if record_json > limit:
                 key = ", ".join(f"{name} {record.get(name)}" for name in spec.record_key)
                 spec.logger.warning(
