@@ -11,7 +11,10 @@
         --no-bare-client          # a B2B store: one order in 30 has 1,000 lines (2.6 MB of JSON)
 
 The sandbox runs in this process; the tap runs as its own process (``tap-magento``), reading only
-one stream, with its Singer output written to a file and counted. ``--latency real`` makes every
+one stream, with its Singer output written to a file and counted. Then the same store is read
+by the two yardsticks of ``scripts/bare_client.py`` (a bare stdlib client and the msgspec
+floor), and a table gives every client's CPU per record against them (not with failures,
+broken records, a latency model or ``--no-bare-client``). ``--latency real`` makes every
 list request take 1 s plus 5 ms per row (2.5 s for a page of 300: a real store's full orders),
 ``--latency fast`` 150 ms plus 1 ms per row; ``--latency-ms`` and ``--row-latency-ms`` set any
 other model. The tap's peak memory is measured twice: its own ``VmHWM``, sampled, and the
