@@ -1,6 +1,7 @@
 """Measure a sync against the sandbox store: time, records/s, requests, peak memory.
 
     python scripts/benchmark.py --orders 100000 --page-size 300
+    python scripts/benchmark.py --orders 100000 --workers 1,4 --rounds 3   # medians of 3
     python scripts/benchmark.py --orders 100000 --page-size 100 --lean --offset-row-us 2 \
         --paging page-numbers     # or keyset (the default), or windows
     python scripts/benchmark.py --orders 50000 --lean --failure-rate 0.06 --broken 5
@@ -37,12 +38,14 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.server import Fault, RequestRecord, SandboxServer
@@ -74,6 +77,9 @@ def main() -> None:
         "--workers", default="1", help="max_parallel_requests to compare, e.g. 1,4,8"
     )
     parser.add_argument(
+        "--rounds", type=int, default=1, help="every client this many times, in turn: medians"
+    )
+    parser.add_argument(
         "--no-bare-client", action="store_true", help="skip the bare client's run (1M full orders)"
     )
     args = parser.parse_args()
@@ -93,30 +99,45 @@ def main() -> None:
     )
     for entity_id in random.Random(1).sample(sorted(store.collection("orders").rows), args.broken):
         store.break_record("orders", entity_id)
-    seconds_by_workers: dict[int, float] = {}
-    clients: dict[str, Measured] = {}
-    with SandboxServer(store, behaviour=behaviour) as server:
-        for failure in FAILURES:
-            chance = args.failure_rate / len(FAILURES)
-            server.faults.add(Fault(path="/V1/", chance=chance, times=None, **failure))
-        for workers in [int(w) for w in args.workers.split(",")]:
-            server.requests.clear()
-            print(f"--- max_parallel_requests {workers}")
-            measured = _run_tap(server, args, workers, launcher)
-            seconds_by_workers[workers] = measured.seconds
-            clients[f"tap-magento, {workers} worker{'s' if workers > 1 else ''}"] = measured
-        if not (args.failure_rate or args.broken or args.latency_ms or args.no_bare_client):
-            # The same store, in the same run: the yardsticks of scripts/bare_client.py.
-            for name, flags in REFERENCE_CLIENTS.items():
-                server.requests.clear()
-                clients[name] = _run_reference_client(server, args, flags, launcher)
+    rounds, seconds_by_workers = _run_rounds(store, behaviour, args, launcher)
     if len(seconds_by_workers) > 1:
         base = next(iter(seconds_by_workers.values()))
         print("speed-up over the first: " + ", ".join(
             f"{w} workers {base / s:.2f}x" for w, s in seconds_by_workers.items()))  # fmt: skip
-    if len(clients) > len(seconds_by_workers):
-        _print_cpu_table(clients)
+    if len(rounds[0]) > len(seconds_by_workers):
+        _print_cpu_table(rounds)
+    _print_parallel_overhead(rounds)
     launcher.close()
+
+
+def _run_rounds(
+    store: SandboxStore, behaviour: SearchBehaviour, args: argparse.Namespace, launcher: Launcher
+) -> tuple[list[dict[str, Measured]], dict[int, float]]:
+    """Every client over the store, ``--rounds`` times in turn: what each run measured, and
+    the last round's wall time per worker count."""
+    seconds_by_workers: dict[int, float] = {}
+    rounds: list[dict[str, Measured]] = []
+    with SandboxServer(store, behaviour=behaviour) as server:
+        for failure in FAILURES:
+            chance = args.failure_rate / len(FAILURES)
+            server.faults.add(Fault(path="/V1/", chance=chance, times=None, **failure))
+        for number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"=== round {number} of {args.rounds}")
+            clients: dict[str, Measured] = {}
+            for workers in [int(w) for w in args.workers.split(",")]:
+                server.requests.clear()
+                print(f"--- max_parallel_requests {workers}")
+                measured = _run_tap(server, args, workers, launcher)
+                seconds_by_workers[workers] = measured.seconds
+                clients[f"tap-magento, {workers} worker{'s' if workers > 1 else ''}"] = measured
+            if not (args.failure_rate or args.broken or args.latency_ms or args.no_bare_client):
+                # The same store, in the same run: the yardsticks of scripts/bare_client.py.
+                for name, flags in REFERENCE_CLIENTS.items():
+                    server.requests.clear()
+                    clients[name] = _run_reference_client(server, args, flags, launcher)
+            rounds.append(clients)
+    return rounds, seconds_by_workers
 
 
 @dataclass(frozen=True)
@@ -148,16 +169,51 @@ def _run_reference_client(
     return Measured(records, run["seconds"], run["cpu_seconds"], run["vmhwm_kib"] / 1024)
 
 
-def _print_cpu_table(clients: dict[str, Measured]) -> None:
-    """CPU per record of every client that read the store, against the two yardsticks."""
-    per_record = {name: m.cpu_seconds / max(1, m.records) * 1e6 for name, m in clients.items()}
+def _print_cpu_table(rounds: list[dict[str, Measured]]) -> None:
+    """CPU per record of every client that read the store, against the two yardsticks: in
+    each round, then the median over the rounds (the store shares the cores, so one run of
+    a client may be a tenth off the next)."""
+    per_record = [
+        {name: m.cpu_seconds / max(1, m.records) * 1e6 for name, m in clients.items()}
+        for clients in rounds
+    ]
     print("| client | records | CPU | CPU per record | x bare client | x floor | wall | peak |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, measured in clients.items():
-        us = per_record[name]
-        print(f"| {name} | {measured.records:,} | {measured.cpu_seconds:.1f} s | {us:.0f} us | "
-              f"{us / per_record[STDLIB]:.2f} | {us / per_record[FLOOR]:.2f} | "
-              f"{measured.seconds:.1f} s | {measured.peak_mib:.0f} MiB |")  # fmt: skip
+    for name in rounds[0]:
+        runs = [clients[name] for clients in rounds]
+        us = statistics.median(r[name] for r in per_record)
+        bare = statistics.median(r[name] / r[STDLIB] for r in per_record)
+        floor = statistics.median(r[name] / r[FLOOR] for r in per_record)
+        cpu = statistics.median(m.cpu_seconds for m in runs)
+        wall = statistics.median(m.seconds for m in runs)
+        peak = max(m.peak_mib for m in runs)
+        print(f"| {name} | {runs[0].records:,} | {cpu:.1f} s | {us:.0f} us | {bare:.2f} | "
+              f"{floor:.2f} | {wall:.1f} s | {peak:.0f} MiB |")  # fmt: skip
+    if len(rounds) > 1:
+        print(f"(medians of {len(rounds)} rounds; peak: the highest)")
+        for name in rounds[0]:
+            ratios = ", ".join(f"{r[name] / r[STDLIB]:.2f}" for r in per_record)
+            print(f"  {name}: x bare client per round {ratios}")
+
+
+def _print_parallel_overhead(rounds: list[dict[str, Measured]]) -> None:
+    """CPU per record of each tap run with more than one worker, over the first tap run's
+    (one worker, as a rule), round by round and as a median."""
+    taps = [name for name in rounds[0] if name.startswith("tap-magento")]
+    if len(taps) < 2:
+        return
+
+    def per_record(m: Measured) -> float:
+        return m.cpu_seconds / max(1, m.records)
+
+    first = taps[0]
+    for name in taps[1:]:
+        ratios = [per_record(clients[name]) / per_record(clients[first]) for clients in rounds]
+        shown = ", ".join(f"{ratio - 1:+.0%}" for ratio in ratios)
+        print(
+            f"CPU per record, {name} over {first}: {statistics.median(ratios) - 1:+.0%} "
+            f"(median; per round {shown})"
+        )
 
 
 LATENCY_MODELS = {"real": (1000.0, 5.0), "fast": (150.0, 1.0)}
@@ -209,7 +265,9 @@ def _run_tap(
     if args.broken:
         print(f"orders missing: {args.orders - records} (broken: {args.broken})")
     print(f"tap peak memory: VmHWM {run['vmhwm_kib'] / 1024:.0f} MiB, wait4 ru_maxrss "
-          f"{run['maxrss_kib'] / 1024:.0f} MiB; CPU {run['cpu_seconds']:.1f} s")  # fmt: skip
+          f"{run['maxrss_kib'] / 1024:.0f} MiB; CPU {run['cpu_seconds']:.1f} s "
+          f"({run['sys_seconds']:.1f} s in the kernel, {run['page_faults']:,} page faults, "
+          f"{run['switches']:,} context switches)")  # fmt: skip
     _print_time_by_depth(answered)
     return Measured(records, elapsed, run["cpu_seconds"], run["vmhwm_kib"] / 1024)
 
@@ -218,7 +276,7 @@ FAILURES = (
     {"status": 500}, {"status": 502}, {"status": 503}, {"status": 504}, {"status": 429},
     {"drop": True},
 )  # fmt: skip
-PAGING = {
+PAGING: dict[str, dict[str, Any]] = {
     "keyset": {"keyset_paging": True},
     "windows": {"keyset_paging": False, "max_pages_per_window": 200},
     "page-numbers": {"keyset_paging": False, "max_pages_per_window": 1_000_000},
@@ -292,7 +350,9 @@ for line in sys.stdin:
     sampler.join(1)
     print(json.dumps({"seconds": seconds, "exit": os.waitstatus_to_exitcode(status),
                       "vmhwm_kib": peak[0], "maxrss_kib": usage.ru_maxrss,
-                      "cpu_seconds": usage.ru_utime + usage.ru_stime}), flush=True)
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                      "sys_seconds": usage.ru_stime, "page_faults": usage.ru_minflt,
+                      "switches": usage.ru_nvcsw + usage.ru_nivcsw}), flush=True)
 """
 
 
