@@ -28,7 +28,7 @@ DEFAULT_OPENAPI = REPO / "reference" / "magento-2.4.8-openapi.json.xz"
 SCHEMA_DIR = REPO / "tap_magento" / "schemas"
 
 # stream name -> OpenAPI component of one record
-STREAM_COMPONENTS: dict[str, str] = {
+STREAM_COMPONENTS: dict[str, str | None] = {
     "orders": "sales-data-order-interface",
     "products": "catalog-data-product-interface",
     "customers": "customer-data-customer-interface",
@@ -68,7 +68,20 @@ STREAM_COMPONENTS: dict[str, str] = {
     "category_attributes": "catalog-data-category-attribute-interface",
     "customer_attributes": "customer-data-attribute-metadata-interface",
     "customer_address_attributes": "customer-data-attribute-metadata-interface",
+    "product_prices": "catalog-data-product-render-interface",
+    "product_special_prices": "catalog-data-special-price-interface",
+    "company_roles": "company-data-role-interface",
+    "company_teams": "company-data-team-interface",
+    "company_credits": "company-credit-data-credit-limit-interface",
+    "company_credit_history": "company-credit-data-history-data-interface",
+    "shared_catalogs": "shared-catalog-data-shared-catalog-interface",
+    # One SKU, or one company id, per row: the answers are bare lists (TAP_PROPERTIES).
+    "shared_catalog_products": None,
+    "shared_catalog_companies": None,
+    "gift_wrappings": "gift-wrapping-data-wrapping-interface",
 }
+# Properties left out of a stream's schema: the gift wrapping's image itself, base64.
+DROPPED_PROPERTIES = {"gift_wrappings": ("image_base64_content",)}
 
 # Child streams: one row per element of a list inside a parent's records (tap_magento/streams.py
 # says where); None: the elements are not objects (configurable_product_links: product ids).
@@ -108,8 +121,41 @@ PRODUCT_PARENT = {
     "sku": {"type": ["string", "null"], "description": "The product's SKU (added by the tap)."},
 }  # fmt: skip
 
+PRICE = {"type": ["number", "null"]}
+SHARED_CATALOG_ID = {
+    "type": "integer",
+    "description": "The shared catalog's id (added by the tap; part of the primary key).",
+}
+
 # Properties the tap itself adds to a stream's records.
 TAP_PROPERTIES: dict[str, dict[str, Any]] = {
+    "product_prices": {
+        "store_code": {
+            "type": "string",
+            "description": "Store view code the prices were rendered for (added by the tap; "
+            "part of the primary key).",
+        },
+        **{
+            name: {**PRICE, "description": f"price_info.{name} (copied by the tap)."}
+            for name in (
+                "final_price",
+                "regular_price",
+                "minimal_price",
+                "max_price",
+                "minimal_regular_price",
+                "max_regular_price",
+                "special_price",
+            )
+        },
+    },
+    "shared_catalog_products": {
+        "shared_catalog_id": SHARED_CATALOG_ID,
+        "sku": {"type": "string", "description": "A SKU the shared catalog holds."},
+    },
+    "shared_catalog_companies": {
+        "shared_catalog_id": SHARED_CATALOG_ID,
+        "company_id": {"type": "integer", "description": "A company assigned to it."},
+    },
     "products": {
         "store_code": {
             "type": "string",
@@ -188,7 +234,9 @@ class Converter:
             schema["additionalProperties"] = True
         return schema
 
-    def _property(self, name: str, spec: dict[str, Any], ancestors: tuple[str, ...]) -> dict:
+    def _property(
+        self, name: str, spec: dict[str, Any], ancestors: tuple[str, ...]
+    ) -> dict[str, Any]:
         result = self._value(spec, ancestors)
         if name == "value" and ancestors[-1] == "framework-attribute-interface":
             result = {"type": list(ANY_JSON)}  # custom attribute values: any JSON value
@@ -228,6 +276,8 @@ def generate(openapi_path: Path) -> dict[str, str]:
             schema = converter.record_schema(component)
         # Product child rows' sku is the product's (a custom option's own is option_sku).
         schema["properties"].update(TAP_PROPERTIES.get(stream, {}))
+        for name in DROPPED_PROPERTIES.get(stream, ()):
+            del schema["properties"][name]
         files[f"{stream}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return files
 

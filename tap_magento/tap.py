@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 import click
 from singer_sdk import Stream, Tap
@@ -47,11 +47,14 @@ from tap_magento.settings import (
     read_config_file,
 )
 from tap_magento.streams import STREAM_NAMES, STREAM_TYPES, kinds
+from tap_magento.streams.product_skus import ProductSkus
 from tap_magento.streams.store_directory import StoreDirectory
 from tap_magento.target_pipe import TargetWriter, watching
 
 if TYPE_CHECKING:
     from singer_sdk.singerlib.encoding.base import GenericSingerWriter
+
+    from tap_magento.streams.lists import ListStream
 
 ENV_PREFIX = "TAP_MAGENTO_"
 COLLECT_AFTER_OBJECTS = 100_000
@@ -389,6 +392,11 @@ class TapMagento(Tap):
             message = one_line(error)
         cls.logger.error("%s%s", prefix, message)
         ctx.exit(1)
+
+    @cached_property
+    def product_skus(self) -> ProductSkus:
+        """Every product's SKU, read at most once a run (``streams.product_skus``)."""
+        return ProductSkus(cast("ListStream", self.streams["products"]))
 
     @cached_property
     def run_window(self) -> RunWindow:

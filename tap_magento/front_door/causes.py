@@ -17,6 +17,8 @@ import requests
 from tap_magento.front_door.php_output import split_php_output
 
 PAGE_SIZE_REFUSAL = re.compile(r"Maximum SearchCriteria pageSize is (\d+)")
+# Magento's web API input limits on an array in a request body (2.4.3+).
+BATCH_REFUSAL = re.compile(r'Maximum items of type "[^"]*" is (\d+)')
 NONCE_REUSED = "nonce is already being used"
 NO_ROUTE = "Request does not match any route"
 NO_STORE = "store that was requested wasn't found"
@@ -47,6 +49,7 @@ class Cause(Enum):
     REDIRECTED = "redirected (3xx)"
     NOT_JSON = "an HTML page, not JSON"
     PAGE_SIZE_REFUSED = "page size refused (400)"
+    BATCH_REFUSED = "a batch too big (400 Maximum items, 413)"
     CREDENTIALS_REFUSED = "credentials refused (401)"
     NO_ROUTE = "no such route (404)"
     NO_STORE_VIEW = "no such store view (404)"
@@ -101,6 +104,8 @@ def _of_refusal(response: requests.Response, status: int) -> Cause:
     message = store_message(response)
     if status == 400 and PAGE_SIZE_REFUSAL.search(message):
         return Cause.PAGE_SIZE_REFUSED
+    if status == 413 or (status == 400 and BATCH_REFUSAL.search(message)):
+        return Cause.BATCH_REFUSED
     if status == 401:
         return Cause.NONCE_REUSED if NONCE_REUSED in message else Cause.CREDENTIALS_REFUSED
     if status == 404 and NO_ROUTE in message:

@@ -14,6 +14,7 @@ import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_magento.front_door.causes import (
+    BATCH_REFUSAL,
     GATEWAY_TIMEOUT,
     PAGE_SIZE_REFUSAL,
     Cause,
@@ -23,6 +24,7 @@ from tap_magento.front_door.causes import (
 )
 from tap_magento.front_door.errors import (
     AccessRefused,
+    BatchRefused,
     PageCut,
     PageSizeRefused,
     RouteMissing,
@@ -75,6 +77,9 @@ def error_for(
     if cause is Cause.PAGE_SIZE_REFUSED:
         refusal = PAGE_SIZE_REFUSAL.search(store_message(response))
         return PageSizeRefused(int(refusal.group(1)) if refusal else 0, error_message(response))
+    if cause is Cause.BATCH_REFUSED:
+        limit = BATCH_REFUSAL.search(store_message(response))
+        return BatchRefused(int(limit.group(1)) if limit else None, error_message(response))
     if cause is Cause.CREDENTIALS_REFUSED:
         refused = NOT_AUTHORIZED.search(store_message(response))
         return AccessRefused(

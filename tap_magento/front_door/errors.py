@@ -20,6 +20,15 @@ class PageSizeRefused(FatalAPIError):
         self.maximum = maximum
 
 
+class BatchRefused(FatalAPIError):
+    """The store, a module or a proxy refused a request body naming this many keys: it said
+    how many it takes (``maximum``), or only that it was too big (None: a 413)."""
+
+    def __init__(self, maximum: int | None, message: str) -> None:
+        super().__init__(message)
+        self.maximum = maximum
+
+
 class AccessRefused(FatalAPIError):
     """The store refused the credentials for a route; ``resource``: the ACL resource it names."""
 

@@ -229,8 +229,16 @@ class ParallelPass:
         lower = self._axis.position(first.records[0])
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         whole = Slice(lower, max(upper, lower + 1))
-        plan = SlicePlan(whole, int(first.total_count or 1), aim, workers, max_pages)
+        plan = SlicePlan(whole, self._records(first, whole), aim, workers, max_pages)
         return _Schedule(plan, replace(settings, page_size=asked_page), memory, stop)
+
+    def _records(self, first: Page, whole: Slice) -> int:
+        """How many records the range holds: the store's ``total_count``; for a list that
+        answers none (``products-render-info``), one per key of an integer range (keys of a
+        table are dense, and each finished slice's count corrects the guess)."""
+        if first.total_count is not None:
+            return int(first.total_count or 1)
+        return 1 if self._axis.timestamp else max(1, whole.upper - whole.lower)
 
     def _work(self, schedule: _Schedule) -> None:
         """A worker: slice after slice, each read into its slot a chunk at a time."""

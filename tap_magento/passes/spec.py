@@ -165,6 +165,8 @@ class ListSpec:
     projection: str | None = None  # Magento's ``fields`` when the catalog deselects some
     context: Mapping[str, Any] | None = None  # the partition
     extra_params: Mapping[str, Any] = field(default_factory=dict)
+    # What a key pass's records hold beside the key (the SKUs of products, say).
+    key_extras: tuple[str, ...] = ()
 
     @property
     def logger(self) -> logging.Logger:
@@ -177,7 +179,9 @@ class ListSpec:
             naming = dict.fromkeys((*self.cursor_fields, *self.record_key))
             params["fields"] = f"items[{','.join(naming)}]"
         elif cursor.keys_only:
-            params["fields"] = f"items[{','.join(self.record_key)}],total_count"
+            params["fields"] = (
+                f"items[{','.join((*self.record_key, *self.key_extras))}],total_count"
+            )
         elif self.projection is not None:
             params["fields"] = self.projection
         return StoreRequest(self.asker, self.path, params, context=self.context)

@@ -92,7 +92,19 @@ SEARCH_ROUTES = {
     "/V1/returns": "returns",
     "/V1/company": "companies",
     "/V1/categories/attributes": "category_attributes",
+    "/V1/company/role": "company_roles",
+    "/V1/team": "company_teams",
+    "/V1/companyCredits": "company_credits",
+    "/V1/companyCredits/history": "company_credit_history",
+    "/V1/sharedCatalog": "shared_catalogs",
+    "/V1/gift-wrappings": "gift_wrappings",
 }
+# Magento_CompanyCredit's HistoryRepository::getList adds every filter with
+# addFieldToFilter, so the filters of one group are AND-ed, not OR-ed (docs/magento-rest.md).
+AND_IN_GROUPS = {"/V1/companyCredits/history"}
+RENDER_INFO = "/V1/products-render-info"
+SPECIAL_PRICES = "/V1/products/special-price-information"
+SHARED_CATALOG_PART = re.compile(r"/V1/sharedCatalog/(\d+)/(products|companies)")
 # Endpoints answering one plain JSON array (or, for the currency, one object).
 ARRAY_ROUTES = {
     "/V1/store/websites": "websites",
@@ -107,7 +119,14 @@ SALABLE_QTY_ROUTE = "/V1/inventory/export-stock-salable-qty"
 # What a store without a module lacks: its routes answer "Request does not match any route".
 MODULE_ROUTES = {
     "Magento_Rma": ("/V1/returns",),
-    "Magento_Company": ("/V1/company",),
+    "Magento_Company": ("/V1/company", "/V1/company/role", "/V1/team"),
+    "Magento_CompanyCredit": ("/V1/companyCredits", "/V1/companyCredits/history"),
+    "Magento_SharedCatalog": (
+        "/V1/sharedCatalog",
+        "/V1/sharedCatalog/products",
+        "/V1/sharedCatalog/companies",
+    ),
+    "Magento_GiftWrapping": ("/V1/gift-wrappings",),
     "MSI": (
         "/V1/inventory/source-items",
         "/V1/inventory/sources",
@@ -151,6 +170,18 @@ ACL_RESOURCES = {
     "/V1/cmsBlock/search": "Magento_Cms::block",
     "/V1/returns": "Magento_Rma::magento_rma",
     "/V1/company": "Magento_Company::index",
+    # As each module's webapi.xml declares them.
+    "/V1/company/role": "Magento_Company::company",
+    "/V1/team": "Magento_Company::company",
+    "/V1/companyCredits": "Magento_Company::credit_history",
+    "/V1/companyCredits/history": "Magento_Company::credit_history",
+    "/V1/sharedCatalog": "Magento_SharedCatalog::sharedCatalog",
+    "/V1/sharedCatalog/products": "Magento_SharedCatalog::sharedCatalog",
+    "/V1/sharedCatalog/companies": "Magento_SharedCatalog::sharedCatalog",
+    "/V1/gift-wrappings": "Magento_GiftWrapping::magento_giftwrapping",
+    SPECIAL_PRICES: "Magento_Catalog::products",
+    # Declared anonymous in Magento_Catalog's webapi.xml; the sandbox asks for credentials.
+    RENDER_INFO: "Magento_Backend::admin",
     "/V1/categories/attributes": "Magento_Catalog::categories",
     "/V1/attributeMetadata/customer": "Magento_Customer::manage",
     "/V1/attributeMetadata/customerAddress": "Magento_Customer::manage",
@@ -342,6 +373,8 @@ class SandboxServer:
         # Called with each request's path and parameters before it is answered: tests change
         # the store between a sync's requests with these.
         self.hooks: list[Callable[[str, dict[str, str]], None]] = []
+        # The most SKUs a special-price request may name (None: no limit, as a stock store).
+        self.max_skus: int | None = None
         # A CDN or proxy that cuts slow pages (None: the store answers directly).
         self.gateway: Gateway | None = None
         # What PHP prints before every answer when display_errors is on ("": nothing).
@@ -413,6 +446,12 @@ class SandboxServer:
             return self._admin_token(body, two_factor=True)
         if SALABLE_QTY.fullmatch(route):
             route, params = SALABLE_QTY_ROUTE, {**params, "_channel": route.rsplit("/", 1)[1]}
+        if part := SHARED_CATALOG_PART.fullmatch(route):
+            route = f"/V1/sharedCatalog/{part.group(2)}"
+            params = {**params, "_shared_catalog_id": part.group(1)}
+        if method == "POST" and route == SPECIAL_PRICES:
+            params = {**params, "_body": body.decode(errors="replace")}
+            method = "GET"  # answered by its handler like any other route from here
         handler = self._routes().get(route)
         if method != "GET" or handler is None or route in self.missing_routes:
             raise HttpError(404, "Request does not match any route.")
@@ -439,6 +478,10 @@ class SandboxServer:
         routes["/V1/store/storeConfigs"] = self._store_configs
         routes[SALABLE_QTY_ROUTE] = self._salable_quantities
         routes["/V1/stockItems/lowStock"] = self._low_stock
+        routes[RENDER_INFO] = self._render_info
+        routes[SPECIAL_PRICES] = self._special_prices
+        routes["/V1/sharedCatalog/products"] = self._shared_catalog_part
+        routes["/V1/sharedCatalog/companies"] = self._shared_catalog_part
         return routes
 
     def _view(self, code: str) -> StoreView:
@@ -484,8 +527,68 @@ class SandboxServer:
                 '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"}
             )
         query = parse_query(params)
+        if route in AND_IN_GROUPS:
+            query = replace(query, groups=tuple((one,) for group in query.groups for one in group))
         return self._page(
             SEARCH_ROUTES[route], query, view, echo_criteria(query), named_only="fields" in params
+        )
+
+    def _render_info(self, route: str, params: dict[str, str], view: StoreView) -> dict[str, Any]:
+        """What the storefront of ``storeId`` shows, priced in ``currencyCode``: enabled,
+        visible products only, and ``items`` alone (ProductRenderSearchResultsInterface
+        declares nothing else)."""
+        for required in ("storeId", "currencyCode"):
+            if required not in params:
+                raise InputError(
+                    '"%fieldName" is required. Enter and try again.', {"fieldName": required}
+                )
+        shown = self.store.views_by_id().get(parse_int(params["storeId"]) or 0, view)
+        query = parse_query(params)
+        storefront = (Condition("status", "1", "eq"),), (Condition("visibility", "2", "gteq"),)
+        query = replace(query, groups=(*query.groups, *storefront))
+        page = self._page("products", query, shown, {}, named_only=False)
+        currency = params["currencyCode"]
+        return {"items": [self.store.render_info(item, shown, currency) for item in page["items"]]}
+
+    def _special_prices(self, route: str, params: dict[str, str], view: StoreView) -> list[Any]:
+        """``{"skus": [...]}``: their special prices. An unknown SKU fails the whole request,
+        and a batch beyond ``max_skus`` is refused as Magento's input limits refuse it."""
+        try:
+            skus = json.loads(params["_body"] or "{}").get("skus")
+        except (json.JSONDecodeError, AttributeError) as exc:
+            raise InputError("Decoding error: \nSyntax error") from exc
+        if not isinstance(skus, list):
+            raise InputError(
+                '"%fieldName" is required. Enter and try again.', {"fieldName": "skus"}
+            )
+        if self.max_skus is not None and len(skus) > self.max_skus:
+            raise InputError(
+                'Maximum items of type "%type" is %max', {"type": "string", "max": self.max_skus}
+            )
+        known = {row["sku"] for row in self.store.collection("products").rows.values()}
+        missing = [sku for sku in skus if sku not in known]
+        if missing:
+            raise HttpError(
+                404, "Requested product doesn't exist: %sku", {"sku": ", ".join(missing)}
+            )
+        wanted = set(skus)
+        rows = self.store.collection("special_prices").rows.values()
+        return [dict(row) for row in rows if row["sku"] in wanted]
+
+    def _shared_catalog_part(self, route: str, params: dict[str, str], view: StoreView) -> Any:
+        """A shared catalog's SKUs (a JSON array), or its companies' ids (a JSON string of
+        an array, as CompanyManagementInterface::getCompanies answers)."""
+        catalog_id = int(params["_shared_catalog_id"])
+        if catalog_id not in self.store.collection("shared_catalogs").rows:
+            raise HttpError(
+                404, 'The shared catalog with ID "%id" wasn\'t found.', {"id": catalog_id}
+            )
+        if route.endswith("/products"):
+            rows = self.store.collection("shared_catalog_products").rows.values()
+            return [row["sku"] for row in rows if row["shared_catalog_id"] == catalog_id]
+        rows = self.store.collection("shared_catalog_companies").rows.values()
+        return json.dumps(
+            [str(r["company_id"]) for r in rows if r["shared_catalog_id"] == catalog_id]
         )
 
     def _page(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tap_magento.sandbox.b2b import add_b2b, add_special_prices
 from tap_magento.sandbox.templates import template_json
 from tap_magento.timestamps import to_magento
 
@@ -38,6 +39,9 @@ STORE_VIEWS = (
     StoreView(2, "fr", 1, "French Store View", "fr_FR"),
     StoreView(3, "b2b", 2, "B2B Store View", "en_GB"),
 )
+# A store view's default display currency (base: USD), and what one dollar is in it.
+DISPLAY_CURRENCIES = {"fr": "EUR", "b2b": "GBP"}
+EXCHANGE_RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79}
 ADMIN_VIEW = StoreView(0, "admin", 0, "Admin", "en_US")
 WEBSITES = ((0, "admin", "Admin", 0), (1, "base", "Main Website", 1), (2, "b2b", "B2B Website", 2))
 STORE_GROUPS = (
@@ -190,6 +194,78 @@ class SandboxStore:
         with self.lock:
             return [collection.render(row, view) for row in collection.rows.values()]
 
+    def views_by_id(self) -> dict[int, StoreView]:
+        return {view.id: view for view in self.views.values()}
+
+    def render_info(self, product: Row, view: StoreView, currency: str) -> Row:
+        """A rendered product (``products`` record) as ``/V1/products-render-info`` answers
+        it for ``view`` in ``currency``: prices after special prices, over the children for a
+        configurable or bundle product, and ``special_price`` null, as stock stores send it."""
+        rate = EXCHANGE_RATES.get(currency, 1.0)
+        rows = self.collections["products"].rows
+        pid = product["id"]
+        children = {"configurable": (1, 2), "bundle": (1, 2, 3)}.get(product["type_id"])
+        priced = [rows[pid + n] for n in children if pid + n in rows] if children else [product]
+        regular = [float(row["price"]) for row in priced] or [0.0]
+        final = [self._final_price(row, view) for row in priced] or [0.0]
+
+        def money(value: float) -> float:
+            return round(value * rate, 2)
+
+        base = f"http://sandbox.example/{view.code}"
+        prices = {
+            "final_price": money(min(final)),
+            "max_price": money(max(final)),
+            "max_regular_price": money(max(regular)),
+            "minimal_regular_price": money(min(regular)),
+            "special_price": None,
+            "minimal_price": money(min(final)),
+            "regular_price": money(min(regular)),
+        }
+        formatted = {k: f"{v:.2f} {currency}" for k, v in prices.items() if v is not None}
+        return {
+            "add_to_cart_button": {
+                "post_data": json.dumps({"action": f"{base}/checkout/cart/add/product/{pid}"}),
+                "url": f"{base}/checkout/cart/add/product/{pid}",
+                "required_options": children is not None,
+            },
+            "add_to_compare_button": {
+                "post_data": json.dumps({"action": f"{base}/catalog/product_compare/add"}),
+                "url": None,
+                "required_options": None,
+            },
+            "price_info": {**prices, "formatted_prices": formatted, "extension_attributes": {}},
+            "images": [
+                {
+                    "url": f"{base}/media/catalog/product/p/{pid}.jpg",
+                    "code": "recently_viewed_products_grid_content_widget",
+                    "height": 300,
+                    "width": 240,
+                    "label": product["name"],
+                    "resized_width": 240,
+                    "resized_height": 300,
+                }
+            ],
+            "url": f"{base}/product-{pid}.html",
+            "id": pid,
+            "name": product["name"],
+            "type": product["type_id"],
+            "is_salable": "1",
+            "store_id": view.id,
+            "currency_code": currency,
+            "extension_attributes": {"review_html": "", "wishlist_button": {"url": None}},
+        }
+
+    def _final_price(self, product: Row, view: StoreView) -> float:
+        """The base price, or a lower special price of all store views or this one."""
+        price = float(product["price"])
+        specials = [
+            float(row["price"])
+            for row in self.collections["special_prices"].rows.values()
+            if row["sku"] == product["sku"] and row["store_id"] in (0, view.id)
+        ]
+        return min([price, *specials])
+
     def touch(
         self, stream: str, key: Any, when: datetime.datetime | None = None, **changes: Any
     ) -> Row:
@@ -283,6 +359,9 @@ class _Generator:
         self._sales_extras(orders)
         self._reference_data()
         self._content()
+        product_rows = list(products.rows.values())
+        add_b2b(add, [row["sku"] for row in product_rows])
+        add_special_prices(add, {row["sku"]: row["price"] for row in product_rows})
 
     def _sales_extras(self, orders: Collection) -> None:
         """Shipments, order lines, payment transactions, carts and returns."""
@@ -558,7 +637,8 @@ class _Generator:
             "attribute_set_id": 4,
             "price": self._price(),
             "status": self.rng.choice([1, 1, 2]),
-            "visibility": 4,
+            # Every eleventh is sold only as part of another (not visible individually).
+            "visibility": 1 if pid % 11 == 0 else 4,
             "type_id": _product_type(pid),
             "weight": round(self.rng.uniform(0.1, 9), 2),
             "created_at": created,
@@ -1073,7 +1153,7 @@ def _store_config(view: StoreView) -> Row:
         "website_id": view.website_id,
         "locale": view.locale,
         "base_currency_code": "USD",
-        "default_display_currency_code": "USD",
+        "default_display_currency_code": DISPLAY_CURRENCIES.get(view.code, "USD"),
         "timezone": "America/Los_Angeles",
         "weight_unit": "lbs",
         "base_url": f"{base}/",

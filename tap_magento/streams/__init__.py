@@ -10,6 +10,16 @@ from __future__ import annotations
 
 import inspect
 
+from tap_magento.streams.b2b import (
+    CompanyCreditHistoryStream,
+    CompanyCreditsStream,
+    CompanyRolesStream,
+    CompanyTeamsStream,
+    GiftWrappingsStream,
+    SharedCatalogCompaniesStream,
+    SharedCatalogProductsStream,
+    SharedCatalogsStream,
+)
 from tap_magento.streams.base import MagentoStream
 from tap_magento.streams.catalog import (
     AttributeSetsStream,
@@ -62,6 +72,7 @@ from tap_magento.streams.inventory import (
     StockItemsStream,
     StockSourceLinksStream,
 )
+from tap_magento.streams.prices import ProductPricesStream, ProductSpecialPricesStream
 from tap_magento.streams.sales import (
     CartsStream,
     CreditMemosStream,
@@ -146,6 +157,16 @@ STREAM_TYPES: tuple[type[MagentoStream], ...] = (
     CategoryAttributesStream,
     CustomerAttributesStream,
     CustomerAddressAttributesStream,
+    ProductPricesStream,
+    ProductSpecialPricesStream,
+    CompanyRolesStream,
+    CompanyTeamsStream,
+    CompanyCreditsStream,
+    CompanyCreditHistoryStream,
+    SharedCatalogsStream,
+    SharedCatalogProductsStream,
+    SharedCatalogCompaniesStream,
+    GiftWrappingsStream,
     *CHILD_STREAM_TYPES,
 )
 

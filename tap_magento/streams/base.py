@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tap_magento.front_door.client import StoreClient
     from tap_magento.passes import ReadSettings
     from tap_magento.run_window import RunWindow
+    from tap_magento.streams.product_skus import ProductSkus
     from tap_magento.streams.store_directory import StoreDirectory
 
 
@@ -49,6 +50,9 @@ class Run(Protocol):
     @property
     def run_window(self) -> RunWindow: ...
 
+    @property
+    def product_skus(self) -> ProductSkus: ...
+
 
 class MagentoStream(LeanRecordMessages, Stream):
     """Shared by every stream: a stream subclass declares its name, path, keys and schema."""
@@ -67,6 +71,8 @@ class MagentoStream(LeanRecordMessages, Stream):
     # What a store must have installed for this stream's route to exist (for the warning when
     # it does not); None: the core modules every store has.
     module: ClassVar[str | None] = None
+    # Fields the store sends that the schema leaves out on purpose (dropped without a warning).
+    left_out: ClassVar[frozenset[str]] = frozenset()
     # The custom_attributes lists its records hold (for custom_attributes_as_object).
     custom_attribute_lists: ClassVar[tuple[AttributeList, ...]] = ()
 
@@ -130,6 +136,10 @@ class MagentoStream(LeanRecordMessages, Stream):
     @override
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
         unknown = row.keys() - self.schema_properties  # a set operation in C: the hot path
+        if unknown:
+            unknown -= self.left_out
+            for name in self.left_out & row.keys():
+                del row[name]
         if unknown:
             for name in unknown:
                 del row[name]

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import override
+
 from tap_magento.custom_attributes import AttributeList
+from tap_magento.streams.deletion_detection import DELETED_AT
 from tap_magento.streams.lists import ListStream
 from tap_magento.streams.names import EAV_NAMES
 from tap_magento.streams.scopes import StoreViews
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
 
 
 class ProductsStream(ListStream):
@@ -18,6 +27,23 @@ class ProductsStream(ListStream):
     scope = StoreViews()
     search_names = EAV_NAMES
     custom_attribute_lists = (AttributeList("product_attributes"),)
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        """A whole read (no bookmark, filters or ``ids``) keeps its SKUs for the run's
+        ``product_special_prices`` (``streams.product_skus``)."""
+        skus = self.run.product_skus
+        lower = self.run.run_window.lower(self.get_starting_timestamp(context))
+        whole = lower is None and self.chosen_ids is None and not self.user_filters
+        if skus.known or not whole:
+            yield from super().get_records(context)
+            return
+        seen = []
+        for record in super().get_records(context):
+            if record.get(DELETED_AT) is None:
+                seen.append(record.get("sku"))
+            yield record
+        skus.remember([sku for sku in seen if sku is not None])
 
 
 class CategoriesStream(ListStream):

@@ -35,6 +35,7 @@ from tap_magento.passes.spec import (
     pass_label,
 )
 from tap_magento.search_criteria import Filter, FilterGroup, all_of
+from tap_magento.streams.answers import Answer, AsRecords
 from tap_magento.streams.base import MagentoStream
 from tap_magento.streams.deletion_detection import (
     DELETED_AT,
@@ -69,6 +70,13 @@ class ListStream(MagentoStream):
     # Where a searchCriteria field is named differently from the record's field (EAV entities
     # answer ``id`` but filter and sort on their table's ``entity_id`` column).
     search_names: ClassVar[Mapping[str, str]] = {}
+    # The route that answers for every partition at once (read without one, as the store
+    # directory reads store configs); None: the stream has none.
+    whole_store_path: ClassVar[str | None] = None
+    # How a one-answer list's answer becomes records (``streams.answers``).
+    answer: ClassVar[Answer] = AsRecords()
+    # Top-level columns copied from an object field of each record: column -> (field, key).
+    copied: ClassVar[Mapping[str, tuple[str, str]]] = {}
     # The lookback re-reads records older than the bookmark, which the SDK's check would take
     # for unsorted data; the pass checks the store's order instead (``ListSpec.sorted_on``).
     check_sorted = False
@@ -118,6 +126,9 @@ class ListStream(MagentoStream):
 
     @override
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any]:
+        for column, (outer, inner) in self.copied.items():
+            held = row.get(outer)
+            row[column] = held.get(inner) if isinstance(held, dict) else None
         record = super().post_process(row, context)
         if self.detects_deletions:  # a live record: its row is not deleted (any more)
             record.setdefault(DELETED_AT, None)
@@ -126,9 +137,12 @@ class ListStream(MagentoStream):
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self.emitter.announce()
+        if self.scope.context_keys and not context and self.whole_store_path is None:
+            return  # a partitioned list with no partitions (a store without shared catalogs)
         if self.paging is Paging.ONE_ANSWER:
             request, label = self.request(context), self.label(context)
-            yield from passes.read_answer(request, self.run.client, label)
+            answered = passes.read_answer(request, self.run.client, label)
+            yield from self.answer.records(answered, context)
             return
         yield from self.read(self.list_spec(context), self.reading)
         if self.deletions is not None:
@@ -193,10 +207,12 @@ class ListStream(MagentoStream):
         return pass_label(self.name, context)
 
     def request(self, context: Context | None) -> StoreRequest:
-        """The one request of a list that is one answer."""
+        """The one request of a list that is one answer (without a partition: the route that
+        answers for all of them, if the stream has one)."""
+        path = self.whole_store_path if context is None and self.whole_store_path else self.path
         return StoreRequest(
             self.asker,
-            filled_path(self.path, context),
+            filled_path(path, context),
             self.scope.params(context),
             context=context,
         )
@@ -328,7 +344,10 @@ class ListStream(MagentoStream):
 
     def probe(self) -> None:
         """Ask for the least this stream can: raises what reading its first page would."""
-        context = self.partitions[0] if self.partitions else None
+        partitions = self.partitions
+        if partitions == []:
+            return  # nothing to read (its partitions' list was read, so the route exists)
+        context = partitions[0] if partitions else None
         client = self.run.client
         if self.paging is Paging.ONE_ANSWER:
             client.ask(self.request(context))

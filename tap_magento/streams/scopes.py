@@ -1,6 +1,7 @@
-"""How a list is partitioned: the whole store at once, once per store view, or once per
-website sales channel. A stream names its scope; the scope gives its partitions, the fields
-the SDK copies from a partition into each record, and what a partition adds to a request."""
+"""How a list is partitioned: the whole store at once, once per store view (or storefront),
+once per shared catalog, or once per website sales channel. A stream names its scope; the
+scope gives its partitions, the fields the SDK copies from a partition into each record, and
+what a partition adds to a request."""
 
 from __future__ import annotations
 
@@ -52,6 +53,42 @@ class StoreViews:
 
 
 @dataclass(frozen=True)
+class Storefronts:
+    """Once per store view in ``store_codes``, as its storefront shows it: the view's own id
+    (``storeId``) and default display currency (``currencyCode``), from its store config, go
+    into the request. The SDK copies ``store_code`` into each record."""
+
+    context_keys: tuple[str, ...] = ("store_code",)
+
+    def partitions(
+        self, directory: StoreDirectory, config: Mapping[str, Any]
+    ) -> list[dict[str, Any]] | None:
+        views = StoreViews().partitions(directory, config) or []
+        return [{**view, **directory.storefront(view["store_code"])} for view in views]
+
+    def params(self, context: Mapping[str, Any] | None) -> dict[str, Any]:
+        if not context:
+            return {}
+        return {"storeId": context["store_id"], "currencyCode": context["currency_code"]}
+
+
+@dataclass(frozen=True)
+class SharedCatalogs:
+    """Once per B2B shared catalog (``{shared_catalog_id}`` in the path); the SDK copies the
+    id into each record."""
+
+    context_keys: tuple[str, ...] = ("shared_catalog_id",)
+
+    def partitions(
+        self, directory: StoreDirectory, config: Mapping[str, Any]
+    ) -> list[dict[str, Any]] | None:
+        return [{"shared_catalog_id": number} for number in directory.shared_catalog_ids]
+
+    def params(self, context: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {}
+
+
+@dataclass(frozen=True)
 class SalesChannels:
     """Once per website sales channel: type ``website``, every website but the admin one.
     The SDK copies both partition keys into each record."""
@@ -70,7 +107,7 @@ class SalesChannels:
         return {}
 
 
-Scope = WholeStore | StoreViews | SalesChannels
+Scope = WholeStore | StoreViews | Storefronts | SharedCatalogs | SalesChannels
 
 
 def filled_path(path: str, context: Mapping[str, Any] | None) -> str:

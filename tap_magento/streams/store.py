@@ -37,6 +37,7 @@ class StoreConfigsStream(ListStream):
     primary_keys = ("id",)
     paging = Paging.ONE_ANSWER
     scope = StoreViews(code_param="storeCodes[]")
+    whole_store_path = "/V1/store/storeConfigs"  # every store view's config
     state_partitioning_keys = ()  # records carry their own ``code``; full table needs no state
 
 

@@ -1,5 +1,6 @@
-"""The store's websites and store views, read once a run: what store-scoped streams (one pass
-per store view) and sales-channel streams (one pass per website) are partitioned by."""
+"""The store's websites, store views (with their configs) and shared catalogs, read once a run:
+what store-scoped streams (one pass per store view), sales-channel streams (one pass per
+website) and shared-catalog streams (one answer per catalog) are partitioned by."""
 
 from __future__ import annotations
 
@@ -29,6 +30,25 @@ class StoreDirectory:
     @cached_property
     def websites(self) -> list[dict[str, Any]]:
         return [w for w in self._read("websites") if not _is_admin(w)]
+
+    @cached_property
+    def store_configs(self) -> list[dict[str, Any]]:
+        return self._read("store_configs")
+
+    def storefront(self, code: str) -> dict[str, Any]:
+        """What a store view's storefront is asked with: its id and default display
+        currency (``store_id``, ``currency_code``)."""
+        for config in self.store_configs:
+            if config.get("code") == code:
+                currency = config.get("default_display_currency_code")
+                return {"store_id": config["id"], "currency_code": currency or ""}
+        msg = f"the store has no store config for store view {code!r}: is it active?"
+        raise FatalAPIError(msg)
+
+    @cached_property
+    def shared_catalog_ids(self) -> list[int]:
+        """The B2B shared catalogs' ids (the public one first)."""
+        return sorted(int(catalog["id"]) for catalog in self._read("shared_catalogs"))
 
     def website_codes(self) -> list[str]:
         """The sales channels of type ``website``: every website but the admin one."""
