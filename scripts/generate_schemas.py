@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tap_magento.streams.prices import PRICE_COLUMNS
+
 REPO = Path(__file__).resolve().parent.parent
 # Adobe's OpenAPI file, kept in the repository compressed (reference/README.md says whence).
 DEFAULT_OPENAPI = REPO / "reference" / "magento-2.4.8-openapi.json.xz"
@@ -137,15 +139,7 @@ TAP_PROPERTIES: dict[str, dict[str, Any]] = {
         },
         **{
             name: {**PRICE, "description": f"price_info.{name} (copied by the tap)."}
-            for name in (
-                "final_price",
-                "regular_price",
-                "minimal_price",
-                "max_price",
-                "minimal_regular_price",
-                "max_regular_price",
-                "special_price",
-            )
+            for name in PRICE_COLUMNS
         },
     },
     "shared_catalog_products": {
