@@ -95,3 +95,25 @@ def check_deletion_streams(config: Mapping[str, Any], detectable: Iterable[str])
                 f"those are {', '.join(able)} (full-table streams send ACTIVATE_VERSION)."
             )
             raise config_error(msg)
+
+
+def check_start_dates(
+    config: Mapping[str, Any], incremental: Iterable[str], children: Mapping[str, str]
+) -> None:
+    """``stream_start_dates`` names incremental streams only: a full-table stream has no
+    start, and a child stream (``children``: child -> parent) starts where its parent does."""
+    able = sorted(incremental)
+    for name in config.get("stream_start_dates") or {}:
+        if name in able:
+            continue
+        if name in children:
+            msg = (
+                f"stream_start_dates: {name} is read with {children[name]}, from where "
+                f"{children[name]} starts: set stream_start_dates.{children[name]} instead."
+            )
+        else:
+            msg = (
+                f"stream_start_dates: {name!r} is not an incremental stream (a full-table "
+                f"stream is read whole and has no start); those are {', '.join(able)}."
+            )
+        raise config_error(msg)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tap_magento.search_criteria import Filter
@@ -28,23 +28,32 @@ class RunWindow:
     start_date: datetime.datetime | None = None
     end_date: datetime.datetime | None = None
     lookback: datetime.timedelta = datetime.timedelta(0)
+    # ``stream_start_dates``: a stream's own start, instead of ``start_date``.
+    stream_starts: Mapping[str, datetime.datetime] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: Mapping[str, Any], started_at: datetime.datetime) -> RunWindow:
         start_date, end_date = config.get("start_date"), config.get("end_date")
+        starts = config.get("stream_start_dates") or {}
         return cls(
             started_at=started_at,
             start_date=parse_setting(start_date) if start_date else None,
             end_date=parse_setting(end_date) if end_date else None,
             lookback=datetime.timedelta(seconds=config.get("lookback_seconds") or 0),
+            stream_starts={name: parse_setting(value) for name, value in starts.items()},
         )
 
-    def lower(self, bookmark: datetime.datetime | None) -> datetime.datetime | None:
-        """Where a pass starts: the bookmark less the lookback, not before ``start_date``."""
+    def start_of(self, stream: str) -> datetime.datetime | None:
+        """Where ``stream`` starts without a bookmark: its own start, else ``start_date``."""
+        return self.stream_starts.get(stream, self.start_date)
+
+    def lower(self, bookmark: datetime.datetime | None, stream: str) -> datetime.datetime | None:
+        """Where a pass starts: the bookmark less the lookback, not before the stream's start."""
+        start = self.start_of(stream)
         if bookmark is None:
-            return self.start_date
+            return start
         earliest = bookmark - self.lookback
-        return max(earliest, self.start_date) if self.start_date else earliest
+        return max(earliest, start) if start else earliest
 
     def upper_filter(self, field: str) -> Filter:
         """Up to the run's start (inclusive), or before ``end_date`` when it is earlier."""

@@ -170,6 +170,21 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "(one job's end_date the next one's start_date) read every record once.",
     ),
     th.Property(
+        "stream_start_dates",
+        th.CustomType(
+            {
+                "type": ["object", "null"],
+                "additionalProperties": {"type": "string", "pattern": DATE_OR_DATE_TIME},
+            }
+        ),
+        title="Start dates per stream",
+        description="start_date for chosen incremental streams, in the forms start_date "
+        'takes, e.g. {"orders": "2024-01-01", "products": "2015-01-01"}: where that stream '
+        "starts when it has no bookmark yet, instead of start_date (earlier or later). Applies "
+        "to each store view of a store-scoped stream; child streams follow their parent's. "
+        "Before end_date.",
+    ),
+    th.Property(
         "page_size",
         th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
         default=300,
@@ -434,6 +449,14 @@ def check_settings(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None
             f"({config['end_date']}): nothing lies between them."
         )
         raise config_error(msg)
+    for stream, value in (config.get("stream_start_dates") or {}).items():
+        moment = parse_moment(value, f"stream_start_dates.{stream}")
+        if end is not None and moment >= end:
+            msg = (
+                f"stream_start_dates.{stream} ({value}) must be before end_date "
+                f"({config['end_date']}): nothing lies between them."
+            )
+            raise config_error(msg)
     # Only a floor the user set: the default one is simply never reached by small pages.
     page_size = config.get("page_size", schema["properties"]["page_size"]["default"])
     floor = config.get("min_page_size", 0)

@@ -20,7 +20,7 @@ from singer_sdk.tap_base import CliTestOptionValue
 from typing_extensions import override
 
 from tap_magento.availability import Verdict, check_access, nothing_readable, verdict
-from tap_magento.choices import check_choices, check_deletion_streams
+from tap_magento.choices import check_choices, check_deletion_streams, check_start_dates
 from tap_magento.custom_attributes import AttributeTypes
 from tap_magento.front_door.client import StoreClient
 from tap_magento.front_door.connection import SANDBOX, MagentoConnection
@@ -130,6 +130,11 @@ class TapMagento(Tap):
             streams = self.streams.items()
             check_choices(self.config, {name: kinds.searchable(s) for name, s in streams})
             check_deletion_streams(self.config, (n for n, s in streams if kinds.incremental(s)))
+            check_start_dates(
+                self.config,
+                (n for n, s in streams if kinds.incremental(s)),
+                {c.name: p.name for p in self.streams.values() for c in kinds.children_of(p)},
+            )
             _ = self.connection  # bad credentials or an unreachable login fail now, in one line
 
     @classmethod

@@ -67,6 +67,29 @@ STREAMS: dict[str, tuple[list[str], str | None]] = {
     "category_attributes": (["attribute_id"], None),
     "customer_attributes": (["attribute_code"], None),
     "customer_address_attributes": (["attribute_code"], None),
+    "product_prices": (["id", "store_code"], None),
+    "product_special_prices": (["sku", "store_id", "price_from"], None),
+    "company_roles": (["id"], None),
+    "company_teams": (["id"], None),
+    "company_credits": (["id"], None),
+    "company_credit_history": (["id"], None),
+    "shared_catalogs": (["id"], None),
+    "shared_catalog_products": (["shared_catalog_id", "sku"], None),
+    "shared_catalog_companies": (["shared_catalog_id", "company_id"], None),
+    "gift_wrappings": (["wrapping_id"], None),
+}
+# The streams of modules Magento Open Source lacks (Adobe Commerce only), and those modules.
+COMMERCE_ONLY = {
+    "returns": "Magento_Rma",
+    "companies": "Magento_Company",
+    "company_roles": "Magento_Company",
+    "company_teams": "Magento_Company",
+    "company_credits": "Magento_CompanyCredit",
+    "company_credit_history": "Magento_CompanyCredit",
+    "shared_catalogs": "Magento_SharedCatalog",
+    "shared_catalog_products": "Magento_SharedCatalog",
+    "shared_catalog_companies": "Magento_SharedCatalog",
+    "gift_wrappings": "Magento_GiftWrapping",
 }
 # The child streams: rows of lists inside a parent's records; their keys and their parent.
 CHILD_STREAMS: dict[str, tuple[list[str], str]] = {

@@ -10,7 +10,8 @@ from jsonschema import Draft7Validator, FormatChecker
 from tap_magento.sandbox.server import SandboxServer
 from tests.support import ALL_STREAMS, STORE_KEYS, STREAMS, assert_same_record, bearer_config, sync
 
-# stream -> primary key, as users' warehouses know them
+# Fields the tap leaves out of records: a gift wrapping's image itself (base64).
+LEFT_OUT = {"gift_wrappings": {"image_base64_content"}}
 
 formats = FormatChecker()
 
@@ -32,11 +33,17 @@ def full_sync() -> tuple[SandboxServer, object]:
         yield server, result
 
 
-@pytest.mark.parametrize("stream", sorted(set(STREAMS) - {"products", "store_configs"}))
+@pytest.mark.parametrize(
+    "stream", sorted(set(STREAMS) - {"products", "store_configs", "product_prices"})
+)
 def test_full_sync_returns_exactly_the_stores_records(full_sync, stream: str) -> None:
     server, result = full_sync
     key = STORE_KEYS[stream]
-    stored = {tuple(r[k] for k in key): r for r in server.store.records(stream)}
+    left_out = LEFT_OUT.get(stream, set())
+    stored = {
+        tuple(r[k] for k in key): {name: v for name, v in r.items() if name not in left_out}
+        for r in server.store.records(stream)
+    }
     emitted = {tuple(r[k] for k in key): r for r in result.records[stream]}
     assert len(result.records[stream]) == len(stored), "duplicates or losses"
     assert emitted.keys() == stored.keys()

@@ -142,7 +142,7 @@ def add_b2b(add: AddCollection, product_skus: list[str]) -> None:
 def add_special_prices(add: AddCollection, prices: dict[str, float]) -> None:
     """Every fourth product has a special price for all store views (store_id 0), every
     eighth another for store view 1 from a later date: ``prices`` is SKU -> base price."""
-    special = add("special_prices", lambda r: (r["sku"], r["store_id"], r["price_from"]))
+    special = add("product_special_prices", lambda r: (r["sku"], r["store_id"], r["price_from"]))
     for index, (sku, price) in enumerate(prices.items(), start=1):
         if index % 4:
             continue
@@ -153,6 +153,7 @@ def add_special_prices(add: AddCollection, prices: dict[str, float]) -> None:
                 "price": round(price * 0.85, 2),
                 "price_from": "2024-01-01 00:00:00",
                 "price_to": "2030-12-31 23:59:59",
+                "extension_attributes": {},
             }
         )
         if index % 8 == 0:
@@ -163,5 +164,6 @@ def add_special_prices(add: AddCollection, prices: dict[str, float]) -> None:
                     "price": round(price * 0.7, 2),
                     "price_from": "2024-06-01 00:00:00",
                     "price_to": "2030-06-30 23:59:59",
+                    "extension_attributes": {},
                 }
             )

@@ -449,11 +449,12 @@ class SandboxServer:
         if part := SHARED_CATALOG_PART.fullmatch(route):
             route = f"/V1/sharedCatalog/{part.group(2)}"
             params = {**params, "_shared_catalog_id": part.group(1)}
-        if method == "POST" and route == SPECIAL_PRICES:
+        # The one POST list: answered by its handler like any GET route, its body a parameter.
+        posted = method == "POST" and route == SPECIAL_PRICES
+        if posted:
             params = {**params, "_body": body.decode(errors="replace")}
-            method = "GET"  # answered by its handler like any other route from here
         handler = self._routes().get(route)
-        if method != "GET" or handler is None or route in self.missing_routes:
+        if (method != "GET" and not posted) or handler is None or route in self.missing_routes:
             raise HttpError(404, "Request does not match any route.")
         try:
             self.auth.authenticate(method, url, headers, ACL_RESOURCES.get(route, ADMIN_ACL))
@@ -572,7 +573,7 @@ class SandboxServer:
                 404, "Requested product doesn't exist: %sku", {"sku": ", ".join(missing)}
             )
         wanted = set(skus)
-        rows = self.store.collection("special_prices").rows.values()
+        rows = self.store.collection("product_special_prices").rows.values()
         return [dict(row) for row in rows if row["sku"] in wanted]
 
     def _shared_catalog_part(self, route: str, params: dict[str, str], view: StoreView) -> Any:

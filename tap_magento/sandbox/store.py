@@ -261,7 +261,7 @@ class SandboxStore:
         price = float(product["price"])
         specials = [
             float(row["price"])
-            for row in self.collections["special_prices"].rows.values()
+            for row in self.collections["product_special_prices"].rows.values()
             if row["sku"] == product["sku"] and row["store_id"] in (0, view.id)
         ]
         return min([price, *specials])

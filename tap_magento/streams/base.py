@@ -5,8 +5,9 @@ run's ``StoreClient`` (``streams.lists``), child streams not at all (``streams.c
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from functools import cached_property
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from singer_sdk import Stream
@@ -82,6 +83,17 @@ class MagentoStream(LeanRecordMessages, Stream):
         self.run = cast("Run", tap)
         self.logger.addFilter(without_sdk_error_line)
         self.asker = Asker(self.name, self.path, self.logger)
+
+    @property
+    @override
+    def config(self) -> Mapping[str, Any]:
+        """The tap's settings, with this stream's ``stream_start_dates`` entry as its
+        ``start_date``: the SDK seeds a stream without a bookmark from ``start_date`` (and
+        logs and keeps that value), so it must be the stream's own."""
+        own = (super().config.get("stream_start_dates") or {}).get(self.name)
+        if own is None:
+            return super().config
+        return MappingProxyType({**super().config, "start_date": own})
 
     @property
     def context_keys(self) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ class ProductsStream(ListStream):
         """A whole read (no bookmark, filters or ``ids``) keeps its SKUs for the run's
         ``product_special_prices`` (``streams.product_skus``)."""
         skus = self.run.product_skus
-        lower = self.run.run_window.lower(self.get_starting_timestamp(context))
+        lower = self.run.run_window.lower(self.get_starting_timestamp(context), self.name)
         whole = lower is None and self.chosen_ids is None and not self.user_filters
         if skus.known or not whole:
             yield from super().get_records(context)

@@ -248,7 +248,9 @@ class ListStream(MagentoStream):
         incremental list; all of them for a full-table one."""
         if self.replication_key is None:
             return ()
-        return self.range_from(self.run.run_window.lower(self.get_starting_timestamp(context)))
+        return self.range_from(
+            self.run.run_window.lower(self.get_starting_timestamp(context), self.name)
+        )
 
     def range_from(self, lower: datetime.datetime | None) -> tuple[FilterGroup, ...]:
         """From ``lower`` (None: the first record) to the run window's upper bound."""
@@ -257,9 +259,9 @@ class ListStream(MagentoStream):
         return all_of(*bounds, self.run.run_window.upper_filter(stamp_field))
 
     def whole_range(self) -> tuple[FilterGroup, ...]:
-        """Every record from ``start_date``, with the user's filters (deletion detection's
-        re-read)."""
-        return (*self.range_from(self.run.run_window.start_date), *self.user_filters)
+        """Every record from the stream's start, with the user's filters (deletion
+        detection's re-read)."""
+        return (*self.range_from(self.run.run_window.start_of(self.name)), *self.user_filters)
 
     @property
     def slice_axis(self) -> SliceAxis | None:
