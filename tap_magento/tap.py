@@ -435,6 +435,20 @@ class TapMagento(Tap):
     def discover_streams(self) -> list[Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
+    @property
+    @override
+    def streams(self) -> dict[str, Stream]:
+        """The SDK's streams, in its order (by name), with each stream that reuses another's
+        records of the run (``reads_after``) moved after that one: special prices after
+        products, whose whole read gives their SKUs."""
+        ordered = list(super().streams.values())
+        for stream in kinds.tap_streams(list(ordered)):
+            if stream.reads_after is not None:
+                ordered.remove(stream)
+                names = [s.name for s in ordered]
+                ordered.insert(names.index(stream.reads_after) + 1, stream)
+        return {stream.name: stream for stream in ordered}
+
 
 if __name__ == "__main__":
     TapMagento.cli()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from tap_magento.passes import parallel
 from tap_magento.sandbox.auth import AuthPolicy
-from tap_magento.sandbox.server import ACL_RESOURCES, SandboxServer
+from tap_magento.sandbox.server import ACL_RESOURCES, RequestRecord, SandboxServer
 from tests.support import (
     SyncResult,
     bearer_config,
@@ -183,18 +183,18 @@ def test_connection_test_reads_one_record_of_each_stream_and_says_so(
         "Connection test passed: the store answered and the credentials may read 47 of 47 streams"
         in done.stderr
     )
+
     # Every paged list is asked for one record (plain arrays have no page size). A shared
     # catalog's products and companies are asked for by catalog: the shared catalogs are
-    # listed whole first, for their ids.
-    partitions = [r for r in server.requests if r.path.endswith("/V1/sharedCatalog/")
-                  and r.params.get("searchCriteria[pageSize]") != "1"]  # fmt: skip
-    assert partitions
-    sizes = [r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
-             for r in server.requests if r not in partitions]  # fmt: skip
-    assert {size for size in sizes if size is not None} == {"1"}
-    # The paged streams: all but the eight plain arrays and the three one-answer lists (special
-    # prices by SKU, a shared catalog's products and companies).
-    assert sizes.count("1") == 36
+    # listed first, for their ids, in pages of any size.
+    def size(r: RequestRecord) -> str | None:
+        return r.params.get("searchCriteria[pageSize]") or r.params.get("pageSize")
+
+    listing = [r for r in server.requests if r.path.endswith("/V1/sharedCatalog/")]
+    assert {size(r) for r in server.requests if r not in listing} - {None} == {"1"}
+    # The paged streams, each at its own path: all but the eight plain arrays and the three
+    # one-answer lists (special prices by SKU, a shared catalog's products and companies).
+    assert len({r.path for r in server.requests if size(r) == "1"}) == 36
 
 
 def test_connection_test_names_the_streams_a_token_may_not_read(tmp_path: Path) -> None:

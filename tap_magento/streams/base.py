@@ -74,6 +74,8 @@ class MagentoStream(LeanRecordMessages, Stream):
     module: ClassVar[str | None] = None
     # Fields the store sends that the schema leaves out on purpose (dropped without a warning).
     left_out: ClassVar[frozenset[str]] = frozenset()
+    # A stream whose records of this run this one reuses: it is synced after that one.
+    reads_after: ClassVar[str | None] = None
     # The custom_attributes lists its records hold (for custom_attributes_as_object).
     custom_attribute_lists: ClassVar[tuple[AttributeList, ...]] = ()
 

@@ -54,6 +54,7 @@ class ProductSpecialPricesStream(ListStream):
     path = "/V1/products/special-price-information"
     primary_keys = ("sku", "store_id", "price_from")
     paging = Paging.ONE_ANSWER  # one POST a batch: no searchCriteria, no cursor
+    reads_after = "products"  # whose whole read gives the SKUs
 
     @property
     @override
