@@ -109,6 +109,13 @@ def _nightly_runs(root: Path, done: subprocess.CompletedProcess[str]) -> None:
     assert output.count("customers keys: ") == 1, output[-3000:]
 
 
+def _orders_from_their_own_start(root: Path, done: subprocess.CompletedProcess[str]) -> None:
+    orders = _newest(root, "orders")
+    assert orders and all(o["updated_at"] >= "2025-03-01" for o in orders)
+    # start_date is not set: the customers start at the first one.
+    assert min(c["updated_at"] for c in _newest(root, "customers")) < "2025-03-01"
+
+
 # What a block must have done besides succeeding, by a command it holds.
 CHECKS: dict[str, Check] = {
     "email_hash": _flattened_and_mapped,
@@ -116,6 +123,7 @@ CHECKS: dict[str, Check] = {
     "meltano invoke tap-magento > batches.singer": _batches,
     "meltano --log-format=json": _structured_logs,
     "meltano schedule run": _nightly_runs,
+    "--state-id-suffix=own-starts": _orders_from_their_own_start,
 }
 
 
