@@ -37,8 +37,11 @@ def count(products: int, max_skus: int | None) -> None:
         refused = [r for r in posts if r.status != 200]
         records = len(server.store.records("product_special_prices"))
     cap = f"capped at {max_skus} SKUs" if max_skus else "taking the tap's batch"
-    print(f"{products:,} products, a store {cap}: {len(skus)} requests for the SKUs, "
-          f"{len(posts)} for the special prices ({len(refused)} refused), {records:,} special prices in the store")  # fmt: skip
+    print(
+        f"{products:,} products, a store {cap}: {len(skus)} requests for the SKUs, "
+        f"{len(posts)} for the special prices ({len(refused)} refused), "
+        f"{records:,} special prices in the store"
+    )
 
 
 def main() -> None:
