@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--without",
         default="",
-        help="comma-separated modules the store lacks: Magento_Rma, Magento_Company, MSI",
+        help="comma-separated modules the store lacks: Magento_Rma, Magento_Company, "
+        "Magento_CompanyCredit, Magento_SharedCatalog, Magento_GiftWrapping, MSI",
     )
     parser.add_argument(
         "--tenant",
