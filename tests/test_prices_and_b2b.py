@@ -218,3 +218,17 @@ def test_a_token_without_the_b2b_resources_skips_those_streams_naming_each(tmp_p
     written = {m["stream"] for m in SyncResult.parse(done.stdout).messages if "stream" in m}
     assert not written & set(streams)
     assert {"company_roles", "gift_wrappings", "product_special_prices"} <= written
+
+
+def test_a_store_view_without_a_store_config_is_left_out_of_prices_with_a_warning(
+    server: SandboxServer, caplog
+) -> None:
+    server.store.delete("store_configs", 2)  # fr's
+    with caplog.at_level("WARNING"):
+        result = sync(
+            bearer_config(server, store_codes=["default", "fr"]), streams=["product_prices"]
+        )
+    assert {r["store_code"] for r in result.records["product_prices"]} == {"default"}
+    assert len(result.records["product_prices"]) == len(server.store.records("product_prices"))
+    (warning,) = [m for m in caplog.messages if "no store config" in m]
+    assert "Store view fr" in warning

@@ -189,10 +189,22 @@ class SandboxStore:
 
     def records(self, stream: str, store_code: str = "default") -> list[Row]:
         """Every record of a stream as the API renders it for a store view (for tests)."""
-        collection = self.collections[stream]
         view = self.views[store_code]
+        if stream == "product_prices":
+            return self.storefront(view)
+        collection = self.collections[stream]
         with self.lock:
             return [collection.render(row, view) for row in collection.rows.values()]
+
+    def storefront(self, view: StoreView) -> list[Row]:
+        """What ``view``'s storefront lists (enabled products visible in the catalog), priced
+        in its default display currency."""
+        currency = DISPLAY_CURRENCIES.get(view.code, "USD")
+        return [
+            self.render_info(product, view, currency)
+            for product in self.records("products", view.code)
+            if product["status"] == 1 and product["visibility"] >= 2
+        ]
 
     def views_by_id(self) -> dict[int, StoreView]:
         return {view.id: view for view in self.views.values()}

@@ -63,8 +63,12 @@ class Storefronts:
     def partitions(
         self, directory: StoreDirectory, config: Mapping[str, Any]
     ) -> list[dict[str, Any]] | None:
-        views = StoreViews().partitions(directory, config) or []
-        return [{**view, **directory.storefront(view["store_code"])} for view in views]
+        fronts = []
+        for view in StoreViews().partitions(directory, config) or []:
+            front = directory.storefront(view["store_code"])
+            if front is not None:
+                fronts.append({**view, **front})
+        return fronts
 
     def params(self, context: Mapping[str, Any] | None) -> dict[str, Any]:
         if not context:

@@ -4,6 +4,7 @@ website) and shared-catalog streams (one answer per catalog) are partitioned by.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
@@ -14,6 +15,7 @@ from tap_magento.front_door.diagnosis import one_line
 from tap_magento.front_door.errors import AccessRefused
 
 ALL_STORE_VIEWS = "*"
+LOGGER = logging.getLogger("tap-magento")
 ADMIN = "admin"  # the admin store view and website (id 0): never a storefront or channel
 
 
@@ -22,6 +24,7 @@ class StoreDirectory:
 
     def __init__(self, read: Callable[[str], list[dict[str, Any]]]) -> None:
         self._read = read
+        self._without_storefront: set[str] = set()
 
     @cached_property
     def store_views(self) -> list[dict[str, Any]]:
@@ -35,15 +38,22 @@ class StoreDirectory:
     def store_configs(self) -> list[dict[str, Any]]:
         return self._read("store_configs")
 
-    def storefront(self, code: str) -> dict[str, Any]:
+    def storefront(self, code: str) -> dict[str, Any] | None:
         """What a store view's storefront is asked with: its id and default display
-        currency (``store_id``, ``currency_code``)."""
+        currency (``store_id``, ``currency_code``); None, said once, when the store has no
+        config for the view (it has no storefront)."""
         for config in self.store_configs:
             if config.get("code") == code:
                 currency = config.get("default_display_currency_code")
                 return {"store_id": config["id"], "currency_code": currency or ""}
-        msg = f"the store has no store config for store view {code!r}: is it active?"
-        raise FatalAPIError(msg)
+        if code not in self._without_storefront:
+            self._without_storefront.add(code)
+            LOGGER.warning(
+                "Store view %s has no store config (GET /V1/store/storeConfigs), so no "
+                "storefront to price: its storefront prices are not read",
+                code,
+            )
+        return None
 
     @cached_property
     def shared_catalog_ids(self) -> list[int]:
