@@ -36,16 +36,26 @@ def unavailable(reason: str) -> None:
 
 
 def meltano_executable() -> str:
-    found = os.environ.get("TAP_MAGENTO_MELTANO") or shutil.which("meltano")
+    return _executable("TAP_MAGENTO_MELTANO", "meltano", "Meltano")
+
+
+def dbt_executable() -> str:
+    """dbt with dbt-duckdb (the PostgreSQL build uses the Meltano project's own dbt)."""
+    return _executable("TAP_MAGENTO_DBT", "dbt", "dbt with dbt-duckdb")
+
+
+def _executable(variable: str, program: str, what: str) -> str:
+    found = os.environ.get(variable) or shutil.which(program)
     if not found:
-        unavailable("Meltano is not installed")
+        unavailable(f"{what} is not installed")
     assert found is not None
     return found
 
 
 @dataclass
 class MeltanoProject:
-    """A copy of the repository's meltano.yml in its own directory, installed as a user would."""
+    """A copy of the repository's meltano.yml and dbt package in a directory of its own,
+    installed as a user would."""
 
     root: Path
     executable: str
@@ -56,6 +66,8 @@ class MeltanoProject:
         text = (REPO / "meltano.yml").read_text()
         assert "pip_url: -e .\n" in text, "the extractor installs the repository it lives in"
         (root / "meltano.yml").write_text(text.replace("pip_url: -e .\n", f"pip_url: -e {REPO}\n"))
+        # The dbt package the project's dbt-postgres utility builds.
+        shutil.copytree(REPO / "dbt", root / "dbt", ignore=shutil.ignore_patterns("target", "logs"))
         done = project.run("install", timeout=900)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         return project

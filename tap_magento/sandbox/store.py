@@ -43,6 +43,7 @@ STORE_VIEWS = (
 DISPLAY_CURRENCIES = {"fr": "EUR", "b2b": "GBP"}
 EXCHANGE_RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79}
 ADMIN_VIEW = StoreView(0, "admin", 0, "Admin", "en_US")
+GUEST_EVERY = 9  # every ninth order is a guest's
 WEBSITES = ((0, "admin", "Admin", 0), (1, "base", "Main Website", 1), (2, "b2b", "B2B Website", 2))
 STORE_GROUPS = (
     (0, "default", "Default", 0, 0),
@@ -382,14 +383,19 @@ class _Generator:
         items = add("order_items", lambda r: r["item_id"])
         transactions = add("transactions", lambda r: r["transaction_id"], stamp="created_at")
         returns = add("returns", lambda r: r["entity_id"], stamp="date_requested")
+        invoiced = {row["order_id"] for row in self.store.collection("invoices").rows.values()}
+        refunded = {row["order_id"] for row in self.store.collection("credit_memos").rows.values()}
         for order in list(orders.rows.values()):
             oid = order["entity_id"]
-            for line in _order_lines(order):
-                items.add(line)
-            if self.rng.random() < 0.5:
+            shipped = self.rng.random() < 0.5
+            if shipped:
                 shipment = self._sales_document(len(shipments.rows) + 1, order)
                 del shipment["grand_total"], shipment["base_grand_total"]  # not a shipment's
                 shipments.add({**shipment, "total_qty": 1})
+            done = {"qty_invoiced": oid in invoiced, "qty_shipped": shipped,
+                    "qty_refunded": oid in refunded}  # fmt: skip
+            for line in _order_lines(order, done):
+                items.add(line)
             if self.rng.random() < 0.6:
                 tid = len(transactions.rows) + 1
                 transactions.add(
@@ -713,6 +719,7 @@ class _Generator:
         customer_id = self.rng.randrange(1, customers + 1) if customers else None
         total = self._price()
         view = self.rng.choice(STORE_VIEWS)
+        guest = oid % GUEST_EVERY == 0 or customer_id is None
         return {
             "entity_id": oid,
             "increment_id": f"{100000000 + oid}",
@@ -720,11 +727,15 @@ class _Generator:
             "updated_at": updated,
             **_order_status(oid),
             "store_id": view.id,
-            "customer_id": customer_id,
+            "customer_id": None if guest else customer_id,
+            "customer_is_guest": int(guest),
             "customer_email": f"customer{customer_id}@example.com",
+            "base_currency_code": "USD",
+            "order_currency_code": "USD",
             "grand_total": total,
             "base_grand_total": total,
             "subtotal": total,
+            "base_subtotal": total,
             "total_qty_ordered": self._lines_of(oid),
         }
 
@@ -1107,43 +1118,63 @@ def _order_items(record: Row, view: StoreView) -> None:
 WHOLESALE_ITEM_IDS = 10**10
 
 
-def _order_lines(order: Row) -> list[Row]:
-    """An order's lines: the one the order renders, and for every fifth order a configurable
-    product's parent line with its child line (``parent_item_id``)."""
+def _order_lines(order: Row, done: dict[str, bool]) -> list[Row]:
+    """An order's lines: a simple product's, and for every fifth order a configurable
+    product's parent line (which carries the price) with its child line (``parent_item_id``,
+    the simple product sold, at 0). The lines' row totals add up to the order's subtotal;
+    ``done``: whether the order was invoiced, shipped and refunded (whole)."""
     oid = order["entity_id"]
     product_id = oid * 7919 % 1000 + 1
+    total = order["subtotal"]
+    configurable = round(total / 2, 2) if oid % 5 == 0 else 0.0
     common = {
         "order_id": oid,
         "created_at": order["created_at"],
         "updated_at": order["updated_at"],
         "store_id": order["store_id"],
     }
-    lines = [
-        {
-            "item_id": oid * 10,
-            "product_id": product_id,
-            "sku": f"SKU-{product_id:06d}",
-            "product_type": "simple",
+
+    def amounts(price: float) -> Row:
+        return {
             "qty_ordered": 1,
-            "price": order["grand_total"],
-            "parent_item_id": None,
-            **common,
+            **{qty: int(happened) for qty, happened in done.items()},
+            "qty_canceled": 0,
+            "price": price,
+            "base_price": price,
+            "original_price": price,
+            "base_original_price": price,
+            "row_total": price,
+            "base_row_total": price,
+            "discount_amount": 0.0,
+            "base_discount_amount": 0.0,
+            "tax_amount": 0.0,
+            "base_tax_amount": 0.0,
+            "amount_refunded": price if done["qty_refunded"] else 0.0,
+            "base_amount_refunded": price if done["qty_refunded"] else 0.0,
         }
-    ]
-    if oid % 5 == 0:
-        parent = {
-            "item_id": oid * 10 + 1,
-            "product_id": product_id + 1000,
-            "sku": f"CONF-{product_id:06d}",
-            "product_type": "configurable",
-            "qty_ordered": 1,
-            "price": 0.0,
-            "parent_item_id": None,
-            **common,
-        }
-        child = {**lines[0], "item_id": oid * 10 + 2, "price": 0.0, "parent_item_id": oid * 10 + 1}
-        lines += [parent, child]
-    return lines
+
+    simple = {
+        "item_id": oid * 10,
+        "product_id": product_id,
+        "sku": f"SKU-{product_id:06d}",
+        "product_type": "simple",
+        "parent_item_id": None,
+        **amounts(round(total - configurable, 2)),
+        **common,
+    }
+    if oid % 5 != 0:
+        return [simple]
+    parent = {
+        "item_id": oid * 10 + 1,
+        "product_id": product_id + 1000,
+        "sku": f"CONF-{product_id:06d}",
+        "product_type": "configurable",
+        "parent_item_id": None,
+        **amounts(configurable),
+        **common,
+    }
+    child = {**simple, **amounts(0.0), "item_id": oid * 10 + 2, "parent_item_id": oid * 10 + 1}
+    return [simple, parent, child]
 
 
 def _store_view(view: StoreView) -> Row:

@@ -1,0 +1,25 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+select
+    cast(rows.{{ adapter.quote('active') }} as {{ dbt.type_boolean() }}) as active,
+    cast(rows.{{ adapter.quote('content') }} as {{ dbt.type_string() }}) as content,
+    cast(rows.{{ adapter.quote('content_heading') }} as {{ dbt.type_string() }}) as content_heading,
+    rows.{{ adapter.quote('creation_time') }} as creation_time,
+    cast(rows.{{ adapter.quote('custom_layout_update_xml') }} as {{ dbt.type_string() }}) as custom_layout_update_xml,
+    cast(rows.{{ adapter.quote('custom_root_template') }} as {{ dbt.type_string() }}) as custom_root_template,
+    cast(rows.{{ adapter.quote('custom_theme') }} as {{ dbt.type_string() }}) as custom_theme,
+    cast(rows.{{ adapter.quote('custom_theme_from') }} as {{ dbt.type_string() }}) as custom_theme_from,
+    cast(rows.{{ adapter.quote('custom_theme_to') }} as {{ dbt.type_string() }}) as custom_theme_to,
+    cast(rows.{{ adapter.quote('id') }} as {{ dbt.type_bigint() }}) as id,
+    cast(rows.{{ adapter.quote('identifier') }} as {{ dbt.type_string() }}) as identifier,
+    cast(rows.{{ adapter.quote('layout_update_xml') }} as {{ dbt.type_string() }}) as layout_update_xml,
+    cast(rows.{{ adapter.quote('meta_description') }} as {{ dbt.type_string() }}) as meta_description,
+    cast(rows.{{ adapter.quote('meta_keywords') }} as {{ dbt.type_string() }}) as meta_keywords,
+    cast(rows.{{ adapter.quote('meta_title') }} as {{ dbt.type_string() }}) as meta_title,
+    cast(rows.{{ adapter.quote('page_layout') }} as {{ dbt.type_string() }}) as page_layout,
+    cast(rows.{{ adapter.quote('sort_order') }} as {{ dbt.type_string() }}) as sort_order,
+    cast(rows.{{ adapter.quote('title') }} as {{ dbt.type_string() }}) as title,
+    rows.{{ adapter.quote('update_time') }} as update_time,
+    rows._sdc_extracted_at as extracted_at,
+    rows._sdc_deleted_at as deleted_at,
+    rows._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'cms_pages') }} as rows

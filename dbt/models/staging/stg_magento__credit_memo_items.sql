@@ -1,0 +1,44 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+-- Rows of each credit_memos record's current version only.
+select
+    cast(rows.{{ adapter.quote('additional_data') }} as {{ dbt.type_string() }}) as additional_data,
+    cast(rows.{{ adapter.quote('base_cost') }} as {{ dbt.type_numeric() }}) as base_cost,
+    cast(rows.{{ adapter.quote('base_discount_amount') }} as {{ dbt.type_numeric() }}) as base_discount_amount,
+    cast(rows.{{ adapter.quote('base_discount_tax_compensation_amount') }} as {{ dbt.type_numeric() }}) as base_discount_tax_compensation_amount,
+    cast(rows.{{ adapter.quote('base_price') }} as {{ dbt.type_numeric() }}) as base_price,
+    cast(rows.{{ adapter.quote('base_price_incl_tax') }} as {{ dbt.type_numeric() }}) as base_price_incl_tax,
+    cast(rows.{{ adapter.quote('base_row_total') }} as {{ dbt.type_numeric() }}) as base_row_total,
+    cast(rows.{{ adapter.quote('base_row_total_incl_tax') }} as {{ dbt.type_numeric() }}) as base_row_total_incl_tax,
+    cast(rows.{{ adapter.quote('base_tax_amount') }} as {{ dbt.type_numeric() }}) as base_tax_amount,
+    cast(rows.{{ adapter.quote('base_weee_tax_applied_amount') }} as {{ dbt.type_numeric() }}) as base_weee_tax_applied_amount,
+    cast(rows.{{ adapter.quote('base_weee_tax_applied_row_amnt') }} as {{ dbt.type_numeric() }}) as base_weee_tax_applied_row_amnt,
+    cast(rows.{{ adapter.quote('base_weee_tax_disposition') }} as {{ dbt.type_numeric() }}) as base_weee_tax_disposition,
+    cast(rows.{{ adapter.quote('base_weee_tax_row_disposition') }} as {{ dbt.type_numeric() }}) as base_weee_tax_row_disposition,
+    cast(rows.{{ adapter.quote('description') }} as {{ dbt.type_string() }}) as description,
+    cast(rows.{{ adapter.quote('discount_amount') }} as {{ dbt.type_numeric() }}) as discount_amount,
+    cast(rows.{{ adapter.quote('discount_tax_compensation_amount') }} as {{ dbt.type_numeric() }}) as discount_tax_compensation_amount,
+    cast(rows.{{ adapter.quote('entity_id') }} as {{ dbt.type_bigint() }}) as credit_memo_item_id,
+    cast(rows.{{ adapter.quote('name') }} as {{ dbt.type_string() }}) as name,
+    cast(rows.{{ adapter.quote('order_item_id') }} as {{ dbt.type_bigint() }}) as order_item_id,
+    cast(rows.{{ adapter.quote('parent_id') }} as {{ dbt.type_bigint() }}) as credit_memo_id,
+    rows.{{ adapter.quote('parent_updated_at') }} as parent_updated_at,
+    cast(rows.{{ adapter.quote('price') }} as {{ dbt.type_numeric() }}) as price,
+    cast(rows.{{ adapter.quote('price_incl_tax') }} as {{ dbt.type_numeric() }}) as price_incl_tax,
+    cast(rows.{{ adapter.quote('product_id') }} as {{ dbt.type_bigint() }}) as product_id,
+    cast(rows.{{ adapter.quote('qty') }} as {{ dbt.type_numeric() }}) as qty,
+    cast(rows.{{ adapter.quote('row_total') }} as {{ dbt.type_numeric() }}) as row_total,
+    cast(rows.{{ adapter.quote('row_total_incl_tax') }} as {{ dbt.type_numeric() }}) as row_total_incl_tax,
+    cast(rows.{{ adapter.quote('sku') }} as {{ dbt.type_string() }}) as sku,
+    cast(rows.{{ adapter.quote('tax_amount') }} as {{ dbt.type_numeric() }}) as tax_amount,
+    cast(rows.{{ adapter.quote('weee_tax_applied') }} as {{ dbt.type_string() }}) as weee_tax_applied,
+    cast(rows.{{ adapter.quote('weee_tax_applied_amount') }} as {{ dbt.type_numeric() }}) as weee_tax_applied_amount,
+    cast(rows.{{ adapter.quote('weee_tax_applied_row_amount') }} as {{ dbt.type_numeric() }}) as weee_tax_applied_row_amount,
+    cast(rows.{{ adapter.quote('weee_tax_disposition') }} as {{ dbt.type_numeric() }}) as weee_tax_disposition,
+    cast(rows.{{ adapter.quote('weee_tax_row_disposition') }} as {{ dbt.type_numeric() }}) as weee_tax_row_disposition,
+    rows._sdc_extracted_at as extracted_at,
+    parents._sdc_deleted_at as deleted_at,
+    parents._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'credit_memo_items') }} as rows
+inner join {{ source('magento', 'credit_memos') }} as parents
+    on rows.{{ adapter.quote('parent_id') }} = parents.{{ adapter.quote('entity_id') }}
+    and rows.parent_updated_at = parents.{{ adapter.quote('updated_at') }}

@@ -1,0 +1,25 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+select
+    cast(rows.{{ adapter.quote('attribute_code') }} as {{ dbt.type_string() }}) as attribute_code,
+    cast(rows.{{ adapter.quote('backend_type') }} as {{ dbt.type_string() }}) as backend_type,
+    cast(rows.{{ adapter.quote('data_model') }} as {{ dbt.type_string() }}) as data_model,
+    cast(rows.{{ adapter.quote('frontend_class') }} as {{ dbt.type_string() }}) as frontend_class,
+    cast(rows.{{ adapter.quote('frontend_input') }} as {{ dbt.type_string() }}) as frontend_input,
+    cast(rows.{{ adapter.quote('frontend_label') }} as {{ dbt.type_string() }}) as frontend_label,
+    cast(rows.{{ adapter.quote('input_filter') }} as {{ dbt.type_string() }}) as input_filter,
+    cast(rows.{{ adapter.quote('is_filterable_in_grid') }} as {{ dbt.type_boolean() }}) as is_filterable_in_grid,
+    cast(rows.{{ adapter.quote('is_searchable_in_grid') }} as {{ dbt.type_boolean() }}) as is_searchable_in_grid,
+    cast(rows.{{ adapter.quote('is_used_in_grid') }} as {{ dbt.type_boolean() }}) as is_used_in_grid,
+    cast(rows.{{ adapter.quote('is_visible_in_grid') }} as {{ dbt.type_boolean() }}) as is_visible_in_grid,
+    cast(rows.{{ adapter.quote('multiline_count') }} as {{ dbt.type_bigint() }}) as multiline_count,
+    cast(rows.{{ adapter.quote('note') }} as {{ dbt.type_string() }}) as note,
+    cast(rows.{{ adapter.quote('required') }} as {{ dbt.type_boolean() }}) as required,
+    cast(rows.{{ adapter.quote('sort_order') }} as {{ dbt.type_bigint() }}) as sort_order,
+    cast(rows.{{ adapter.quote('store_label') }} as {{ dbt.type_string() }}) as store_label,
+    cast(rows.{{ adapter.quote('system') }} as {{ dbt.type_boolean() }}) as system,
+    cast(rows.{{ adapter.quote('user_defined') }} as {{ dbt.type_boolean() }}) as user_defined,
+    cast(rows.{{ adapter.quote('visible') }} as {{ dbt.type_boolean() }}) as visible,
+    rows._sdc_extracted_at as extracted_at,
+    rows._sdc_deleted_at as deleted_at,
+    rows._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'customer_address_attributes') }} as rows

@@ -1,0 +1,26 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+select
+    cast(rows.{{ adapter.quote('confirmation') }} as {{ dbt.type_string() }}) as confirmation,
+    rows.{{ adapter.quote('created_at') }} as created_at,
+    cast(rows.{{ adapter.quote('created_in') }} as {{ dbt.type_string() }}) as created_in,
+    cast(rows.{{ adapter.quote('default_billing') }} as {{ dbt.type_string() }}) as default_billing,
+    cast(rows.{{ adapter.quote('default_shipping') }} as {{ dbt.type_string() }}) as default_shipping,
+    cast(rows.{{ adapter.quote('disable_auto_group_change') }} as {{ dbt.type_bigint() }}) as disable_auto_group_change,
+    cast(rows.{{ adapter.quote('dob') }} as {{ dbt.type_string() }}) as dob,
+    cast(rows.{{ adapter.quote('email') }} as {{ dbt.type_string() }}) as email,
+    cast(rows.{{ adapter.quote('firstname') }} as {{ dbt.type_string() }}) as firstname,
+    cast(rows.{{ adapter.quote('gender') }} as {{ dbt.type_bigint() }}) as gender,
+    cast(rows.{{ adapter.quote('group_id') }} as {{ dbt.type_bigint() }}) as group_id,
+    cast(rows.{{ adapter.quote('id') }} as {{ dbt.type_bigint() }}) as customer_id,
+    cast(rows.{{ adapter.quote('lastname') }} as {{ dbt.type_string() }}) as lastname,
+    cast(rows.{{ adapter.quote('middlename') }} as {{ dbt.type_string() }}) as middlename,
+    cast(rows.{{ adapter.quote('prefix') }} as {{ dbt.type_string() }}) as prefix,
+    cast(rows.{{ adapter.quote('store_id') }} as {{ dbt.type_bigint() }}) as store_id,
+    cast(rows.{{ adapter.quote('suffix') }} as {{ dbt.type_string() }}) as suffix,
+    cast(rows.{{ adapter.quote('taxvat') }} as {{ dbt.type_string() }}) as taxvat,
+    rows.{{ adapter.quote('updated_at') }} as updated_at,
+    cast(rows.{{ adapter.quote('website_id') }} as {{ dbt.type_bigint() }}) as website_id,
+    rows._sdc_extracted_at as extracted_at,
+    rows._sdc_deleted_at as deleted_at,
+    rows._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'customers') }} as rows

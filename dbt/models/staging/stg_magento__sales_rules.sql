@@ -1,0 +1,27 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+select
+    cast(rows.{{ adapter.quote('apply_to_shipping') }} as {{ dbt.type_boolean() }}) as apply_to_shipping,
+    cast(rows.{{ adapter.quote('coupon_type') }} as {{ dbt.type_string() }}) as coupon_type,
+    cast(rows.{{ adapter.quote('description') }} as {{ dbt.type_string() }}) as description,
+    cast(rows.{{ adapter.quote('discount_amount') }} as {{ dbt.type_numeric() }}) as discount_amount,
+    cast(rows.{{ adapter.quote('discount_qty') }} as {{ dbt.type_numeric() }}) as discount_qty,
+    cast(rows.{{ adapter.quote('discount_step') }} as {{ dbt.type_bigint() }}) as discount_step,
+    cast(rows.{{ adapter.quote('from_date') }} as {{ dbt.type_string() }}) as from_date,
+    cast(rows.{{ adapter.quote('is_active') }} as {{ dbt.type_boolean() }}) as is_active,
+    cast(rows.{{ adapter.quote('is_advanced') }} as {{ dbt.type_boolean() }}) as is_advanced,
+    cast(rows.{{ adapter.quote('is_rss') }} as {{ dbt.type_boolean() }}) as is_rss,
+    cast(rows.{{ adapter.quote('name') }} as {{ dbt.type_string() }}) as name,
+    cast(rows.{{ adapter.quote('rule_id') }} as {{ dbt.type_bigint() }}) as rule_id,
+    cast(rows.{{ adapter.quote('simple_action') }} as {{ dbt.type_string() }}) as simple_action,
+    cast(rows.{{ adapter.quote('simple_free_shipping') }} as {{ dbt.type_string() }}) as simple_free_shipping,
+    cast(rows.{{ adapter.quote('sort_order') }} as {{ dbt.type_bigint() }}) as sort_order,
+    cast(rows.{{ adapter.quote('stop_rules_processing') }} as {{ dbt.type_boolean() }}) as stop_rules_processing,
+    cast(rows.{{ adapter.quote('times_used') }} as {{ dbt.type_bigint() }}) as times_used,
+    cast(rows.{{ adapter.quote('to_date') }} as {{ dbt.type_string() }}) as to_date,
+    cast(rows.{{ adapter.quote('use_auto_generation') }} as {{ dbt.type_boolean() }}) as use_auto_generation,
+    cast(rows.{{ adapter.quote('uses_per_coupon') }} as {{ dbt.type_bigint() }}) as uses_per_coupon,
+    cast(rows.{{ adapter.quote('uses_per_customer') }} as {{ dbt.type_bigint() }}) as uses_per_customer,
+    rows._sdc_extracted_at as extracted_at,
+    rows._sdc_deleted_at as deleted_at,
+    rows._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'sales_rules') }} as rows

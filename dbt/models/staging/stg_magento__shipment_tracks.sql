@@ -1,0 +1,22 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+-- Rows of each shipments record's current version only.
+select
+    cast(rows.{{ adapter.quote('carrier_code') }} as {{ dbt.type_string() }}) as carrier_code,
+    rows.{{ adapter.quote('created_at') }} as created_at,
+    cast(rows.{{ adapter.quote('description') }} as {{ dbt.type_string() }}) as description,
+    cast(rows.{{ adapter.quote('entity_id') }} as {{ dbt.type_bigint() }}) as shipment_track_id,
+    cast(rows.{{ adapter.quote('order_id') }} as {{ dbt.type_bigint() }}) as order_id,
+    cast(rows.{{ adapter.quote('parent_id') }} as {{ dbt.type_bigint() }}) as shipment_id,
+    rows.{{ adapter.quote('parent_updated_at') }} as parent_updated_at,
+    cast(rows.{{ adapter.quote('qty') }} as {{ dbt.type_numeric() }}) as qty,
+    cast(rows.{{ adapter.quote('title') }} as {{ dbt.type_string() }}) as title,
+    cast(rows.{{ adapter.quote('track_number') }} as {{ dbt.type_string() }}) as track_number,
+    rows.{{ adapter.quote('updated_at') }} as updated_at,
+    cast(rows.{{ adapter.quote('weight') }} as {{ dbt.type_numeric() }}) as weight,
+    rows._sdc_extracted_at as extracted_at,
+    parents._sdc_deleted_at as deleted_at,
+    parents._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'shipment_tracks') }} as rows
+inner join {{ source('magento', 'shipments') }} as parents
+    on rows.{{ adapter.quote('parent_id') }} = parents.{{ adapter.quote('entity_id') }}
+    and rows.parent_updated_at = parents.{{ adapter.quote('updated_at') }}

@@ -1,0 +1,10 @@
+-- Written by scripts/write_dbt.py from the tap's schema: edit the generator, not this.
+select
+    cast(rows.{{ adapter.quote('code') }} as {{ dbt.type_string() }}) as code,
+    cast(rows.{{ adapter.quote('default_group_id') }} as {{ dbt.type_bigint() }}) as default_group_id,
+    cast(rows.{{ adapter.quote('id') }} as {{ dbt.type_bigint() }}) as website_id,
+    cast(rows.{{ adapter.quote('name') }} as {{ dbt.type_string() }}) as name,
+    rows._sdc_extracted_at as extracted_at,
+    rows._sdc_deleted_at as deleted_at,
+    rows._sdc_deleted_at is not null as is_deleted
+from {{ source('magento', 'websites') }} as rows
