@@ -232,3 +232,16 @@ def test_a_store_view_without_a_store_config_is_left_out_of_prices_with_a_warnin
     assert len(result.records["product_prices"]) == len(server.store.records("product_prices"))
     (warning,) = [m for m in caplog.messages if "no store config" in m]
     assert "Store view fr" in warning
+
+
+def test_a_token_without_the_catalog_resource_skips_special_prices_naming_it(tmp_path) -> None:
+    granted = frozenset(set(ACL_RESOURCES.values()) - {"Magento_Catalog::products"})
+    with make_server(policy=AuthPolicy(granted_resources=granted)) as server:
+        done = run_tap(tmp_path, bearer_config(server))
+    assert done.returncode == 0, done.stderr[-3000:]
+    skipped = [line for line in done.stderr.splitlines() if ": skipped:" in line]
+    (line,) = [s for s in skipped if " product_special_prices: skipped:" in s]
+    assert "lacks ACL resource Magento_Catalog::products" in line
+    # product_prices' route is anonymous in Magento: any token reads it.
+    written = {m["stream"] for m in SyncResult.parse(done.stdout).messages if "stream" in m}
+    assert "product_special_prices" not in written and "product_prices" in written
