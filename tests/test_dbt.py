@@ -88,22 +88,30 @@ def expected(singer: Path) -> tuple[int, Decimal, int]:
     return len(orders), sum(orders.values(), Decimal(0)), len(lines)
 
 
+@pytest.fixture(scope="module")
+def built(
+    project: MeltanoProject, store: SandboxServer, postgres: Postgres
+) -> subprocess.CompletedProcess[str]:
+    """The pipeline as the README gives it: extract, load into PostgreSQL, build."""
+    return project.run(
+        "run", "tap-magento", "target-postgres", "dbt-postgres:build",
+        env=_env(store, postgres), timeout=1200,
+    )  # fmt: skip
+
+
 def test_meltano_runs_tap_target_and_dbt_build_into_postgres(
-    project: MeltanoProject, store: SandboxServer, postgres: Postgres, singer_output: Path
+    built: subprocess.CompletedProcess[str],
+    store: SandboxServer,
+    postgres: Postgres,
+    singer_output: Path,
 ) -> None:
-    env = _env(store, postgres)
-    done = project.run(
-        "run", "tap-magento", "target-postgres", "dbt-postgres:build", env=env, timeout=1200
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
-    assert "Completed successfully" in done.stdout + done.stderr
+    assert built.returncode == 0, (built.stdout + built.stderr)[-5000:]
+    assert "Completed successfully" in built.stdout + built.stderr
 
     orders, total, lines = expected(singer_output)
     assert orders == len(store.store.records("orders")) and lines > orders  # configurables too
-    built = postgres.query(
-        f"SELECT count(*), sum(base_grand_total) FROM {BUILT_SCHEMA}.fct_orders"
-    )[0]
-    assert (int(built[0]), Decimal(built[1])) == (orders, total)
+    row = postgres.query(f"SELECT count(*), sum(base_grand_total) FROM {BUILT_SCHEMA}.fct_orders")
+    assert (int(row[0][0]), Decimal(row[0][1])) == (orders, total)
     assert int(postgres.scalar(f"SELECT count(*) FROM {BUILT_SCHEMA}.fct_order_lines")) == lines
     # Every stream has its staging model, children included.
     views = postgres.scalar(
@@ -114,11 +122,13 @@ def test_meltano_runs_tap_target_and_dbt_build_into_postgres(
 
 
 def test_a_refund_larger_than_its_invoice_fails_dbt_test(
-    project: MeltanoProject, store: SandboxServer, postgres: Postgres, singer_output: Path
+    project: MeltanoProject,
+    store: SandboxServer,
+    postgres: Postgres,
+    built: subprocess.CompletedProcess[str],
 ) -> None:
+    assert built.returncode == 0, built.stderr[-3000:]
     env = _env(store, postgres)
-    loaded = project.run("run", "tap-magento", "target-postgres", env=env, timeout=1200)
-    assert loaded.returncode == 0, loaded.stderr[-3000:]
     order_id, invoiced = postgres.query(
         f"SELECT order_id, base_grand_total FROM {SOURCE_SCHEMA}.invoices ORDER BY order_id LIMIT 1"
     )[0]
