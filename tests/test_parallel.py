@@ -7,8 +7,12 @@ import bisect
 import datetime
 import random
 
+from tap_magento.front_door.stopping import Stop
 from tap_magento.passes import parallel
-from tap_magento.passes.parallel import Slice, SlicePlan
+from tap_magento.passes.parallel import Slice, SlicePlan, _Memory, _Schedule
+from tap_magento.passes.reader import ReadSettings
+from tap_magento.passes.sizing import PageSize
+from tap_magento.passes.summary import PassSummary
 from tap_magento.sandbox.server import Fault
 from tap_magento.sandbox.store import StoreSize
 from tests.support import (
@@ -177,3 +181,34 @@ def _key_bound(params: dict[str, str], condition: str) -> str | None:
             if params[f"{prefix}[field]"] == "coupon_id":
                 return params[f"{prefix}[value]"]
     return None
+
+
+def test_the_last_slice_is_emitted_only_once_every_slice_below_it_is_cut() -> None:
+    """The range's last second is cut with the last round of slices, before the slices just
+    below it. A pass that has emitted all it was given must wait for those, not take up the
+    last slice: that would emit its records out of order, and lose the slices cut after."""
+    plan = SlicePlan(Slice(0, 1000), 400, page_size=50, workers=4, max_pages=1)
+    settings = ReadSettings(page_size=PageSize(50), pages_per_window=1, skip_unreadable=False,
+                            workers=4)  # fmt: skip
+    schedule = _Schedule(plan, settings, _Memory(2**20, 2**20, 1.0), Stop())
+    first = schedule.start()
+    assert first is not None
+    tail = None
+    while tail is None:  # cut until the last second's slice comes
+        slot = schedule.start()
+        assert slot is not None
+        tail = slot if slot.piece.lower == 999 else None
+    below = [s for s in schedule._slots if s is not tail]
+    assert plan.uncut_below(tail.piece)
+    for slot in below:  # every slice cut below the tail is read (empty) and emitted
+        schedule.finish(slot, PassSummary(), None)
+    for slot in below:
+        assert schedule.head() is slot
+        assert schedule.take(slot) is None
+    schedule.finish(tail, PassSummary(), None)
+    # The pass would wait here (head() waits while this holds): the part of the range below
+    # the tail is not cut yet.
+    assert schedule._waiting_for_a_cut()
+    cut = schedule.start()  # a worker frees up and cuts it
+    assert cut is not None and cut.piece.upper <= tail.piece.lower
+    assert schedule.head() is cut

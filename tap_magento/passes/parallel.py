@@ -94,7 +94,9 @@ class SlicePlan:
     The last record's second (or key) is a slice of its own: the planner knows where it is,
     and a range's end is where its records bunch most (a mass action or an import just before
     the run stamps many records with one second). It is cut with the last round of slices, so
-    that it is read beside them rather than after them (it is still emitted last).
+    that it is read beside them rather than after them, and what it holds corrects the count
+    left for them. It is still emitted last: the pass does not take it up while a part of the
+    range below it is not cut yet (``uncut_below``).
     """
 
     def __init__(
@@ -131,6 +133,10 @@ class SlicePlan:
         self._unassigned -= expected
         self._next = piece.upper
         return piece
+
+    def uncut_below(self, piece: Slice) -> bool:
+        """Is a part of the range below ``piece`` still to be cut (the tail's case)?"""
+        return self._next < min(self._end, piece.lower)
 
     def finished(self, piece: Slice, records: int) -> None:
         """``piece`` held ``records``: what is left holds the difference fewer (or more)."""
@@ -386,11 +392,18 @@ class _Schedule:
     # --- the pass's side ------------------------------------------------------------------
 
     def head(self) -> _Slot | None:
-        """The next slice to emit, once cut; None when every slice has been emitted."""
+        """The next slice to emit, once it and every slice below it are cut; None when every
+        slice has been emitted."""
         with self._ready:
-            while not self._slots and not self._all_cut:
+            while self._waiting_for_a_cut():
                 self._wait(self._ready)
             return self._head
+
+    def _waiting_for_a_cut(self) -> bool:
+        if self._all_cut:
+            return False
+        head = self._head
+        return head is None or self._plan.uncut_below(head.piece)
 
     def take(self, slot: _Slot) -> list[Record] | None:
         """The head slice's next chunk; None when it has no more (it is then let go)."""
@@ -407,7 +420,7 @@ class _Schedule:
                 if before > self._budget * 3 // 4 >= self._buffered or not slot.chunks:
                     self._room.notify_all()
                 return chunk
-            self._slots.pop(0)
+            self._slots.remove(slot)  # the lowest: nothing is cut below a slice taken up
             self._room.notify_all()  # a worker waiting for room may hold the new head
             return None
 
