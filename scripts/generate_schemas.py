@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tap_magento.streams import STREAM_TYPES, declared
 from tap_magento.streams.prices import PRICE_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,8 +83,11 @@ STREAM_COMPONENTS: dict[str, str | None] = {
     "shared_catalog_companies": None,
     "gift_wrappings": "gift-wrapping-data-wrapping-interface",
 }
-# Properties left out of a stream's schema: the gift wrapping's image itself, base64.
-DROPPED_PROPERTIES = {"gift_wrappings": ("image_base64_content",)}
+# Properties left out of a stream's schema: what the stream class leaves out of its records
+# (a gift wrapping's image itself, base64).
+DROPPED_PROPERTIES = {
+    str(declared(t, "name")): tuple(sorted(t.left_out)) for t in STREAM_TYPES if t.left_out
+}
 
 # Child streams: one row per element of a list inside a parent's records (tap_magento/streams.py
 # says where); None: the elements are not objects (configurable_product_links: product ids).
