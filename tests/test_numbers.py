@@ -16,7 +16,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from tap_magento.passes.spec import decoded
+from tap_magento.passes.decoding import decoded
 from tap_magento.sandbox.server import Fault, SandboxServer
 from tests.support import bearer_config, catalog_selecting, run_tap
 

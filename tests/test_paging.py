@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from tap_magento.passes.cursor import Cursor
-from tap_magento.passes.paging import Page, PagingStalled, WindowPaginator, cursor_of, key_of
+from tap_magento.passes.decoding import Page
+from tap_magento.passes.paging import PagingStalled, WindowPaginator, cursor_of, key_of
 from tap_magento.sandbox.search import SearchBehaviour
 from tap_magento.sandbox.store import StoreSize
 from tests.support import assert_each_stored_record_once, bearer_config, make_server, sync
@@ -98,10 +99,10 @@ def test_small_page_size_reads_everything_exactly_once(mode) -> None:
 
 def test_a_store_that_ignores_the_cursor_stops_the_pass_instead_of_looping() -> None:
     pager = WindowPaginator(lambda: 2, key_of(["id"]), cursor_of(["t", "id"]), 1, on_skip=print)
-    pager.fresh_records(Page([{"id": 1, "t": "a"}, {"id": 2, "t": "a"}], None))
+    pager.fresh_positions(Page([{"id": 1, "t": "a"}, {"id": 2, "t": "a"}], None))
     pager.advance()
     assert pager.current == Cursor(("a", "2"), 1, 2)
     # The next window ends on the same record: the store did not apply the cursor's filter.
-    pager.fresh_records(Page([{"id": 3, "t": "a"}, {"id": 2, "t": "a"}], None))
+    pager.fresh_positions(Page([{"id": 3, "t": "a"}, {"id": 2, "t": "a"}], None))
     with pytest.raises(PagingStalled, match="ignores the filter"):
         pager.advance()

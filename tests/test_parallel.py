@@ -190,7 +190,7 @@ def test_the_last_slice_is_emitted_only_once_every_slice_below_it_is_cut() -> No
     plan = SlicePlan(Slice(0, 1000), 400, page_size=50, workers=4, max_pages=1)
     settings = ReadSettings(page_size=PageSize(50), pages_per_window=1, skip_unreadable=False,
                             workers=4)  # fmt: skip
-    schedule = _Schedule(plan, settings, _Memory(2**20, 2**20, 1.0), Stop())
+    schedule = _Schedule(plan, settings, _Memory(2**20, 2**20), Stop())
     first = schedule.start()
     assert first is not None
     tail = None

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tap_magento.front_door.errors import PageSizeRefused
 from tap_magento.passes.chosen import ChosenRecordsPass
+from tap_magento.passes.decoding import decoded
 from tap_magento.passes.parallel import ParallelPass
 from tap_magento.passes.reader import PassReader, PassSetup, ReadSettings, log_summary
 from tap_magento.passes.sizing import PageCeiling, PageSize
-from tap_magento.passes.spec import ListSpec, decoded
+from tap_magento.passes.spec import ListSpec
 from tap_magento.passes.summary import PassSummary, Record
 from tap_magento.progress import Progress
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tap_magento.front_door.causes import Cause
 from tap_magento.front_door.errors import BatchRefused, PageCut, UnreadableRecords
 from tap_magento.front_door.retry import Retries
-from tap_magento.passes.spec import decoded
+from tap_magento.passes.decoding import decoded
 from tap_magento.progress import Progress
 
 if TYPE_CHECKING:

@@ -15,19 +15,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tap_magento.passes.cursor import Cursor, on_grid
+from tap_magento.passes.decoding import Page
 from tap_magento.passes.narrowing import CursorOf, Narrowing
 from tap_magento.passes.summary import SHOWN_REPEATS, PassSummary, Record, Skipped
 from tap_magento.search_criteria import FilterGroup
 
 KeyOf = Callable[[Record], Hashable]
-
-
-@dataclass(frozen=True)
-class Page:
-    """What one response held: its records and the total the store claimed."""
-
-    records: list[Record]
-    total_count: int | None
 
 
 @dataclass(frozen=True)
@@ -54,7 +47,7 @@ class WindowPaginator:
     moves. A page the store cannot render goes to :meth:`unreadable`, and the narrowing decides
     where to ask next; what it skips goes to ``on_skip``.
 
-    The reader hands each page to :meth:`fresh_records`, then calls :meth:`advance`, which
+    The reader hands each page to :meth:`fresh_positions`, then calls :meth:`advance`, which
     decides from what that page held whether the list goes on. Not the SDK's
     ``BaseAPIPaginator``: the SDK's page loop never runs it (a pass reads its own pages), and
     narrowing must move the cursor to where the SDK's paginator has no setter.
@@ -111,35 +104,35 @@ class WindowPaginator:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def fresh_records(self, page: Page) -> list[Record]:
-        """The page's records minus those the previous page (or this one) already had."""
-        self._last = _Seen(len(page.records), page.total_count, next(iter(page.records), None))
+    def fresh_positions(self, page: Page) -> list[int]:
+        """Where the page's records are that the previous page (or this one) did not have."""
+        records = page.records
+        self._last = _Seen(len(records), page.total_count, next(iter(records), None))
         if self.current.identify:
-            if page.records:  # else it is gone, and nothing follows it
-                self._narrowing.identified(page.records[0])
+            if records:  # else it is gone, and nothing follows it
+                self._narrowing.identified(records[0])
             return []
-        keys = [self._key_of(record) for record in page.records]
+        keys = [self._key_of(record) for record in records]
         seen = set(self._previous_keys)
         fresh = []
-        for key, record in zip(keys, page.records, strict=True):
+        for position, key in enumerate(keys):
             if key not in seen:
                 seen.add(key)
-                fresh.append(record)
+                fresh.append(position)
             elif len(self._repeated_keys) < SHOWN_REPEATS:
                 self._repeated_keys.append(key)
         self._previous_keys = frozenset(keys)
         self._last_fresh = len(fresh)
-        if page.records and self._cursor_of is not None:
+        if records and self._cursor_of is not None:
             # Now, in the store's own formats: records are post-processed after reading.
-            self._last_cursor = self._cursor_of(page.records[-1])
-        self._narrowing.read(len(page.records), fresh[0] if fresh else None)
+            self._last_cursor = self._cursor_of(records[-1])
+        self._narrowing.read(len(records), records[fresh[0]] if fresh else None)
         if fresh:
-            # A copy: the stream rewrites records' timestamps after reading.
-            self._last_record = dict(fresh[-1])
+            self._last_record = records[fresh[-1]]
         self._pages += 1
         self._records += len(fresh)
-        self._repeated += len(page.records) - len(fresh)
-        if not page.records:
+        self._repeated += len(records) - len(fresh)
+        if not records:
             self._stopped_because = "empty page"
         elif not fresh:
             self._stopped_because = "page repeated the previous one"
@@ -157,7 +150,7 @@ class WindowPaginator:
         self.current = replace(on_grid(cursor.after, cursor.offset, size), **self._stamp)
 
     def advance(self) -> None:
-        """After :meth:`fresh_records`: the next page's cursor, or ``finished``."""
+        """After :meth:`fresh_positions`: the next page's cursor, or ``finished``."""
         if not self._has_more():
             self.finished = True
             return

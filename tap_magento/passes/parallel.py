@@ -13,46 +13,44 @@ spread evenly over the range left; each finished slice's real count corrects tha
 sized in whole pages, fewer towards the end, so that the workers finish together.
 
 Records are emitted slice after slice, so they keep the cursor's order and a STATE message
-never covers records not yet emitted. Records read ahead of the one being emitted wait in
-memory. What a pass holds is budgeted in decoded bytes, within ``MEMORY_BYTES``: the pages
-being decoded and handed over (half of it: all workers at once when pages are small, one at
-a time when a page of full orders takes 28 MB; the slice being emitted is never held back),
-and the records read ahead (the rest, at least a page, at most a slice per worker). What a
-page holds decoded is its JSON's bytes times what the pass's first record takes decoded per
-byte of its JSON: a wholesale order of a thousand lines weighs what it really holds, not what
-an ordinary one does. A worker that would go beyond either waits for the pass to catch up,
-still holding its response; slices are no bigger than the workers' share of what may be read
-ahead. How slices are cut is described in ``SlicePlan``.
+never covers records not yet emitted. Workers hand the pass each record's JSON, and the pass
+decodes it as it emits it (``decoding``): what it holds is the store's JSON, a fifth of what
+the records take decoded, and each record is decoded, written and let go while still in the
+processor's cache. What a pass holds is budgeted in JSON bytes, within ``MEMORY_BYTES``: the
+pages being read and handed over (half of it: all workers at once when pages are small, fewer
+when a page of full orders takes 6 MB; the slice being emitted is never held back), and the
+records read ahead (the rest, at least a page, at most a slice per worker). A record weighs
+its own JSON: a wholesale order of a thousand lines weighs what it really holds, not what an
+ordinary one does. A worker that would go beyond either waits for the pass to catch up, still
+holding its response; slices are no bigger than the workers' share of what may be read ahead.
+How slices are cut is described in ``SlicePlan``.
 """
 
 from __future__ import annotations
 
 import bisect
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
-
-import msgspec
+from typing import TYPE_CHECKING
 
 from tap_magento.front_door.errors import UnreadableRecords
 from tap_magento.front_door.stopping import POLL_SECONDS
 from tap_magento.passes.cursor import Cursor
+from tap_magento.passes.decoding import RecordJson
 from tap_magento.passes.reader import PassReader, PassSetup, ReadSettings, log_summary
 from tap_magento.passes.summary import PassSummary, Record
 
 if TYPE_CHECKING:
     from tap_magento.front_door.stopping import Stop
-    from tap_magento.passes.paging import Page
+    from tap_magento.passes.decoding import Page
     from tap_magento.passes.spec import SliceAxis
 
-# The decoded records a parallel pass may hold: the pages in hand, and the records read
-# ahead of the one being emitted. A decoded record takes about five times its JSON: a full
-# order, 14 KB of JSON, takes 72 KB, so a page of 390 takes 28 MB.
+# The JSON a parallel pass may hold: the pages in hand, and the records read ahead of the one
+# being emitted. A full order takes 15 KB of JSON, so a page of 390 takes 6 MB (28 MB decoded).
 MEMORY_BYTES = 48 * 2**20
 # A slice holds at most this many pages: enough that a slice's partly filled last page is a
 # small share of its requests.
@@ -63,7 +61,7 @@ MAX_SLICE_PAGES = 16
 ASKED_PAGE_FACTOR = 1.3
 AIMED_PAGE = 1.1
 # Records handed from a worker to the pass at a time: a hand-over between threads per record
-# would cost more than the record. Fewer when they are big: a chunk is part of the budget.
+# would cost more than the record. Fewer when their JSON is big: a chunk is part of the budget.
 CHUNK = 100
 CHUNK_BYTES = 4 * 2**20
 
@@ -190,7 +188,7 @@ class ParallelPass:
         try:
             while (slot := schedule.head()) is not None:
                 while (chunk := schedule.take(slot)) is not None:
-                    yield from chunk
+                    yield from map(RecordJson.decoded, chunk)
                 if slot.error is not None:
                     raise slot.error
                 self.summary += slot.summary
@@ -223,15 +221,13 @@ class ParallelPass:
         asked = asked_page.value
         aim = max(1, int(asked * AIMED_PAGE / ASKED_PAGE_FACTOR))
         workers = settings.workers
-        sample = first.records[0]
-        record_decoded = max(1, decoded_size(sample))
-        per_json_byte = record_decoded / max(1, len(msgspec.json.encode(sample)))
-        page_bytes = asked * record_decoded
+        record_json = max(1, len(first.texts[0]))
+        page_bytes = asked * record_json
         hands = max(1, min(workers, MEMORY_BYTES // 2 // page_bytes))
-        ahead = max(page_bytes, MEMORY_BYTES - hands * page_bytes) // record_decoded
+        ahead = max(page_bytes, MEMORY_BYTES - hands * page_bytes) // record_json
         budget = min(ahead, workers * MAX_SLICE_PAGES * aim)
         max_pages = max(1, min(MAX_SLICE_PAGES, budget // (workers * aim)))
-        memory = _Memory(budget * record_decoded, hands * page_bytes, per_json_byte)
+        memory = _Memory(budget * record_json, hands * page_bytes)
         lower = self._axis.position(first.records[0])
         upper = self._axis.position((last.records or first.records)[-1]) + 1
         whole = Slice(lower, max(upper, lower + 1))
@@ -265,15 +261,15 @@ class ParallelPass:
 
     @staticmethod
     def _fill(reader: PassReader, slot: _Slot, schedule: _Schedule) -> bool:
-        chunk: list[Record] = []
-        json_bytes = 0.0
-        for record in reader.records():
+        chunk: list[RecordJson] = []
+        json_bytes = 0
+        for record in reader.record_jsons():
             chunk.append(record)
-            json_bytes += reader.record_json
-            if len(chunk) == CHUNK or json_bytes * schedule.memory.per_json_byte >= CHUNK_BYTES:
+            json_bytes += len(record.text)
+            if len(chunk) == CHUNK or json_bytes >= CHUNK_BYTES:
                 if not schedule.put(slot, chunk, json_bytes):
                     return False
-                chunk, json_bytes = [], 0.0
+                chunk, json_bytes = [], 0
         return not chunk or schedule.put(slot, chunk, json_bytes)
 
     def log_summary(self) -> None:
@@ -282,20 +278,19 @@ class ParallelPass:
 
 @dataclass(frozen=True)
 class _Memory:
-    """What a parallel pass may hold, in decoded bytes, and how a page's JSON converts."""
+    """What a parallel pass may hold, in JSON bytes."""
 
     read_ahead: int  # records waiting to be emitted
-    in_hand: int  # pages being decoded and handed over
-    per_json_byte: float  # decoded bytes per byte of JSON, from the pass's first record
+    in_hand: int  # pages being read and handed over
 
 
 @dataclass(eq=False)
 class _Slot:
     """A slice cut and not yet emitted: its records waiting, a chunk at a time, each with
-    what it holds decoded."""
+    its JSON bytes."""
 
     piece: Slice
-    chunks: deque[tuple[list[Record], int]] = field(default_factory=deque)
+    chunks: deque[tuple[list[RecordJson], int]] = field(default_factory=deque)
     done: bool = False
     error: BaseException | None = None
     summary: PassSummary = field(default_factory=PassSummary)
@@ -314,7 +309,7 @@ class _Schedule:
         self.settings = settings  # how the slices' readers read: their pages a little bigger
         self.memory = memory
         self._budget = memory.read_ahead
-        self._in_hand = 0  # decoded bytes of the pages being decoded and handed over
+        self._in_hand = 0  # JSON bytes of the pages being read and handed over
         self._slots: list[_Slot] = []  # in the order of their slices (emission order)
         self._buffered = 0
         self._all_cut = False
@@ -341,43 +336,41 @@ class _Schedule:
 
     @contextmanager
     def holding(self, slot: _Slot, json_bytes: int) -> Iterator[None]:
-        """While a worker decodes a page of ``json_bytes`` and hands it over: within what
+        """While a worker holds a page of ``json_bytes`` and hands it over: within what
         pages in hand may take (one page at least), unless its slice is the one being
         emitted (the pass waits for it)."""
-        weight = int(json_bytes * self.memory.per_json_byte)
         with self._room:
             while (
                 not self._stopped
                 and self._in_hand
-                and self._in_hand + weight > self.memory.in_hand
+                and self._in_hand + json_bytes > self.memory.in_hand
                 and slot is not self._head
             ):
                 self._wait(self._room)
-            self._in_hand += weight
+            self._in_hand += json_bytes
         try:
             yield
         finally:
             with self._room:
-                self._in_hand -= weight
+                self._in_hand -= json_bytes
                 self._room.notify_all()
 
-    def put(self, slot: _Slot, chunk: list[Record], json_bytes: float) -> bool:
+    def put(self, slot: _Slot, chunk: list[RecordJson], json_bytes: int) -> bool:
         """Hold ``chunk`` (records of ``json_bytes``) for the pass; False when the pass has
         stopped. Only the slice being emitted may go beyond the budget, by a chunk, when the
         pass is waiting for it."""
-        weight = int(json_bytes * self.memory.per_json_byte)
         with self._room:
             while (
                 not self._stopped
                 and self._buffered
-                and self._buffered + weight > self._budget
+                and self._buffered + json_bytes > self._budget
                 and not (slot is self._head and not slot.chunks)
             ):
                 self._wait(self._room)
             if self._stopped:
                 return False
-            slot.chunks.append((chunk, weight))
-            self._buffered += weight
+            slot.chunks.append((chunk, json_bytes))
+            self._buffered += json_bytes
             self._ready.notify()
             return True
 
@@ -405,7 +398,7 @@ class _Schedule:
         head = self._head
         return head is None or self._plan.uncut_below(head.piece)
 
-    def take(self, slot: _Slot) -> list[Record] | None:
+    def take(self, slot: _Slot) -> list[RecordJson] | None:
         """The head slice's next chunk; None when it has no more (it is then let go)."""
         with self._ready:
             while not slot.chunks and not slot.done:
@@ -465,13 +458,3 @@ class _InThread:
             raise self._error
         assert self._page is not None
         return self._page
-
-
-def decoded_size(value: Any) -> int:
-    """Bytes a decoded JSON value takes in memory, all its parts included."""
-    size = sys.getsizeof(value)
-    if isinstance(value, dict):
-        return size + sum(decoded_size(k) + decoded_size(v) for k, v in value.items())
-    if isinstance(value, list):
-        return size + sum(decoded_size(item) for item in value)
-    return size

@@ -13,7 +13,6 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import msgspec
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.front_door.causes import Cause
@@ -25,7 +24,7 @@ from tap_magento.passes.sizing import ANSWER_BYTES, PageCeiling, PageSize, Store
 if TYPE_CHECKING:
     from tap_magento.front_door.client import StoreClient
     from tap_magento.passes.cursor import Cursor
-    from tap_magento.passes.paging import Page
+    from tap_magento.passes.decoding import Page, RecordJson
     from tap_magento.passes.spec import ListSpec
     from tap_magento.passes.summary import PassSummary, Record, Skipped
     from tap_magento.progress import Progress
@@ -89,8 +88,6 @@ class PassReader:
         # Entered with a page's JSON bytes while it is decoded and its records handed on: a
         # parallel pass limits what its readers hold at once.
         self._holding = holding
-        # The JSON bytes a record of the page being handed on took (its page's share).
-        self.record_json = 0.0
         spec, settings = setup.spec, setup.settings
         # The key pass is sorted by the key alone, whatever the list's cursor.
         cursor_fields = spec.record_key if keys_only else spec.cursor_fields
@@ -110,6 +107,19 @@ class PassReader:
 
     def records(self) -> Iterator[Record]:
         """Every record of the list once, in the order the store sorted them."""
+        for page, fresh in self.pages():
+            for position in fresh:
+                yield page.record(position)
+
+    def record_jsons(self) -> Iterator[RecordJson]:
+        """Every record as :meth:`records`, as its JSON: decoded by whoever emits it."""
+        for page, fresh in self.pages():
+            for position in fresh:
+                yield page.json(position)
+
+    def pages(self) -> Iterator[tuple[Page, list[int]]]:
+        """Every page read, with where its new records are (those the previous page did not
+        have): held, for a parallel pass, until the next one is asked for."""
         setup, paginator = self._setup, self._paginator
         ceiling, clock, page_size = setup.ceiling, setup.client.clock, setup.settings.page_size
         while not paginator.finished:
@@ -138,18 +148,15 @@ class PassReader:
             content_bytes = len(content)
             with self._holding(content_bytes):
                 page = setup.page(content)
-                # Gone once decoded: a page of full orders is a few MB of JSON.
-                del content
+                del content  # the page's records' JSON holds what is still needed of it
                 self._weighed(len(page.records), content_bytes, cursor.size, read=True)
                 if content_bytes > ceiling.page_bytes:
-                    self._warn_big_records(page, content_bytes)
-                self.record_json = content_bytes / max(1, len(page.records))
-                fresh = paginator.fresh_records(page)
+                    self._warn_big_records(page)
+                fresh = paginator.fresh_positions(page)
+                for position in fresh:
+                    setup.progress.emitted(page.records[position])
+                yield page, fresh
                 del page
-                for record in fresh:
-                    setup.progress.emitted(record)
-                yield from fresh
-                del fresh
             paginator.advance()
 
     def _weighed(self, records: int, content_bytes: int, size: int, *, read: bool) -> None:
@@ -164,22 +171,18 @@ class PassReader:
         if not spec.asker.warn_once("big answers", message, *args):
             spec.logger.info(message, *args)
 
-    def _warn_big_records(self, page: Page, content_bytes: int) -> None:
-        """Every record that alone is over a page's bytes: read all the same. A record's
-        bytes are its share of the answer's (its JSON again, scaled to the store's format)."""
+    def _warn_big_records(self, page: Page) -> None:
+        """Every record that alone is over a page's bytes: read all the same."""
         spec, limit = self._setup.spec, self._setup.ceiling.page_bytes
-        sizes = [len(msgspec.json.encode(record)) for record in page.records]
-        scale = content_bytes / max(1, sum(sizes))
-        for record, size in zip(page.records, sizes, strict=True):
-            record_json = size * scale
-            if record_json > limit:
+        for record, text in zip(page.records, page.texts, strict=True):
+            if len(text) > limit:
                 key = ", ".join(f"{name} {record.get(name)}" for name in spec.record_key)
                 spec.logger.warning(
                     "%s: %s alone takes %.1f MiB of JSON, more than a page's %.0f MiB: read "
                     "all the same (pages that hold it shrink to it alone at the smallest)",
                     spec.label,
                     key,
-                    record_json / 2**20,
+                    len(text) / 2**20,
                     limit / 2**20,
                 )
 

@@ -9,19 +9,17 @@ or none (an endpoint answering one array).
 from __future__ import annotations
 
 import datetime
-import decimal
-import gc
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
-import msgspec
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_magento.front_door.client import Asker, StoreRequest
 from tap_magento.passes.cursor import Cursor
-from tap_magento.passes.paging import Page
+from tap_magento.passes.decoding import Page, PageDecoder
 from tap_magento.passes.summary import Record, Skipped
 from tap_magento.search_criteria import (
     Direction,
@@ -33,47 +31,6 @@ from tap_magento.search_criteria import (
     search_criteria_params,
 )
 from tap_magento.timestamps import parse_setting, to_magento
-
-# Numbers stay exact: Magento's prices and quantities are decimals in its database (up to
-# DECIMAL(20,4)). A number of at most 15 significant digits comes back from a float exactly
-# (DBL_DIG): its shortest representation, which the writer prints, has the same value. So an
-# answer is decoded with floats, a third faster to decode and three times faster to encode,
-# unless it holds a run of 16 digits or points (anywhere, strings too: then it is decoded with
-# Decimals, as a number that long might not survive a float).
-EXACT_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
-FLOAT_DECODER = msgspec.json.Decoder()
-_DIGITS_AS_ZERO = bytes(48 if chr(byte) in "0123456789." else 32 for byte in range(256))
-LONG_NUMBER = b"0" * 16
-# Looked for a piece at a time: a translated copy of a whole page (megabytes) would be mapped
-# and unmapped by the system for every page.
-SCANNED_AT_ONCE = 2**16
-
-
-def decoded(content: bytes) -> Any:
-    """An answer's JSON text (``StoreClient.ask``), decoded, every number exact.
-
-    The garbage collector is off meanwhile (msgspec's advice): a decoded JSON text holds no
-    reference cycle, and the collector's passes over a page's hundred thousand new objects
-    took a third of decoding it.
-    """
-    decoder = EXACT_DECODER if has_long_number(content) else FLOAT_DECODER
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return decoder.decode(content)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def has_long_number(content: bytes) -> bool:
-    """Does ``content`` hold a run of 16 digits or points (a number a float may not keep)?"""
-    overlap = len(LONG_NUMBER) - 1
-    for start in range(0, len(content), SCANNED_AT_ONCE):
-        piece = content[start : start + SCANNED_AT_ONCE + overlap]
-        if LONG_NUMBER in piece.translate(_DIGITS_AS_ZERO):
-            return True
-    return False
 
 
 class Query(Protocol):
@@ -187,18 +144,19 @@ class ListSpec:
         return StoreRequest(self.asker, self.path, params, context=self.context)
 
     def page(self, content: bytes) -> Page:
-        """An answer as a page: its records and the total the store claimed."""
-        body = decoded(content)
-        if not isinstance(body, dict):
-            msg = (
-                f"{self.asker.endpoint} answered {type(body).__name__}, not a search result: "
-                "is this Magento?"
-            )
-            raise FatalAPIError(msg)
-        page = Page(list(body.get("items") or []), body.get("total_count"))
+        """An answer as a page: each record's JSON, what the pass reads of it, and the total
+        the store claimed."""
+        page = self._pages.page(content)
         if self.sorted_on is not None:
             self._check_sorted(page)
         return page
+
+    @cached_property
+    def _pages(self) -> PageDecoder:
+        read = (*self.record_key, *self.cursor_fields, self.sorted_on, self.timestamp_field)
+        sliced = (self.axis.record_field,) if self.axis is not None else ()
+        fields = [name for name in (*read, *sliced) if name is not None]
+        return PageDecoder(fields, self.asker.endpoint)
 
     def _check_sorted(self, page: Page) -> None:
         key, previous = self.sorted_on or "", ""
