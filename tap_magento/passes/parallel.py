@@ -60,12 +60,6 @@ MAX_SLICE_PAGES = 16
 # hold would cost one more request. Up to the store's maximum page size, when it has told it.
 ASKED_PAGE_FACTOR = 1.3
 AIMED_PAGE = 1.1
-# Records handed from a worker to the pass at a time: a hand-over between threads per record
-# would cost more than the record. Fewer when their JSON is big: a chunk is part of the budget.
-CHUNK = 100
-CHUNK_BYTES = 4 * 2**20
-
-
 @dataclass(frozen=True, order=True)
 class Slice:
     """Records whose slicing position is at or after ``lower`` and before ``upper``."""
@@ -243,7 +237,7 @@ class ParallelPass:
         return 1 if self._axis.timestamp else max(1, whole.upper - whole.lower)
 
     def _work(self, schedule: _Schedule) -> None:
-        """A worker: slice after slice, each read into its slot a chunk at a time."""
+        """A worker: slice after slice, each read into its slot a page at a time."""
         setup = replace(self._setup, settings=schedule.settings)
         while (slot := schedule.start()) is not None:
             reader = PassReader(
@@ -261,16 +255,13 @@ class ParallelPass:
 
     @staticmethod
     def _fill(reader: PassReader, slot: _Slot, schedule: _Schedule) -> bool:
-        chunk: list[RecordJson] = []
-        json_bytes = 0
-        for record in reader.record_jsons():
-            chunk.append(record)
-            json_bytes += len(record.text)
-            if len(chunk) == CHUNK or json_bytes >= CHUNK_BYTES:
-                if not schedule.put(slot, chunk, json_bytes):
-                    return False
-                chunk, json_bytes = [], 0
-        return not chunk or schedule.put(slot, chunk, json_bytes)
+        """A slice's records handed to the pass a page at a time: a hand-over between
+        threads per record would cost more than the record."""
+        for chunk in reader.page_jsons():
+            json_bytes = sum(len(record.text) for record in chunk)
+            if chunk and not schedule.put(slot, chunk, json_bytes):
+                return False
+        return True
 
     def log_summary(self) -> None:
         log_summary(self._setup, self.summary)
@@ -286,7 +277,7 @@ class _Memory:
 
 @dataclass(eq=False)
 class _Slot:
-    """A slice cut and not yet emitted: its records waiting, a chunk at a time, each with
+    """A slice cut and not yet emitted: its records waiting, a page at a time, each with
     its JSON bytes."""
 
     piece: Slice

@@ -111,11 +111,11 @@ class PassReader:
             for position in fresh:
                 yield page.record(position)
 
-    def record_jsons(self) -> Iterator[RecordJson]:
-        """Every record as :meth:`records`, as its JSON: decoded by whoever emits it."""
+    def page_jsons(self) -> Iterator[list[RecordJson]]:
+        """Every page's records as :meth:`records`, as their JSON: decoded by whoever emits
+        them."""
         for page, fresh in self.pages():
-            for position in fresh:
-                yield page.json(position)
+            yield [page.json(position) for position in fresh]
 
     def pages(self) -> Iterator[tuple[Page, list[int]]]:
         """Every page read, with where its new records are (those the previous page did not
