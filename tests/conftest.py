@@ -1,4 +1,5 @@
-"""Fixtures only: a sandbox store per test, and slices small enough for small stores.
+"""Fixtures: a sandbox store per test, and slices small enough for small stores; and the
+order the suite runs in.
 
 What tests share besides fixtures lives in ``tests/support.py``.
 """
@@ -25,3 +26,24 @@ def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
 def server() -> Iterator[SandboxServer]:
     with make_server() as running:
         yield running
+
+
+# The files that take longest (real Meltano, PostgreSQL and dbt), run first: CI runs files on
+# two workers, a file on one, in the order collected; the longest started last left one worker
+# running it alone for minutes while the other had nothing left.
+LONGEST_FIRST = (
+    "test_meltano_docs.py",
+    "test_pipelines.py",
+    "test_dbt.py",
+    "test_secrets.py",
+    "test_big_stores.py",
+    "test_hub.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
