@@ -60,6 +60,8 @@ MAX_SLICE_PAGES = 16
 # hold would cost one more request. Up to the store's maximum page size, when it has told it.
 ASKED_PAGE_FACTOR = 1.3
 AIMED_PAGE = 1.1
+
+
 @dataclass(frozen=True, order=True)
 class Slice:
     """Records whose slicing position is at or after ``lower`` and before ``upper``."""
