@@ -347,9 +347,10 @@ class TapMagento(Tap):
         # collecting after every 700 new ones (Python's default) cost a sixth of the tap's CPU
         # and freed nothing. Cycles (a retry's traceback) are still collected, less often.
         gc.set_threshold(COLLECT_AFTER_OBJECTS, *gc.get_threshold()[1:])
-        # A parallel pass's readers decode pages while the main thread writes records: handing
-        # the interpreter between them every 5 ms (Python's default) cost CPU in switches and
-        # in caches refilled; a reader waiting for the store still hands it over at once.
+        # A parallel pass's readers split pages while the main thread decodes and writes
+        # records: handing the interpreter between them every 5 ms (Python's default) cost CPU
+        # in switches and in caches refilled; a reader waiting for the store still hands it
+        # over at once.
         sys.setswitchinterval(SWITCH_SECONDS)
         try:
             with tap.stop.on_signals(), watching(tap.stop):

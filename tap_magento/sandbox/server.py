@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -38,6 +39,7 @@ from tap_magento.sandbox.search import (
 from tap_magento.sandbox.store import Collection, SandboxStore, StoreView
 
 MAX_CACHED_SORTS = 16
+STOP_POLL_SECONDS = 0.02
 # A request that hangs (``hang``) is given up on by the store after this long.
 HANG_LIMIT = 120.0
 IMS_TOKEN_PATH = "/ims/token/v3"
@@ -404,7 +406,10 @@ class SandboxServer:
         return f"{self.scheme}://{host!s}:{port}"
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # Stopping waits for the serving loop to look up (Python's default: every 0.5 s): a
+        # test suite starts and stops a thousand stores.
+        serve = partial(self._httpd.serve_forever, poll_interval=STOP_POLL_SECONDS)
+        self._thread = threading.Thread(target=serve, daemon=True)
         self._thread.start()
         return self
 
