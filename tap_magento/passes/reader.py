@@ -85,7 +85,7 @@ class PassReader:
         holding: Callable[[int], AbstractContextManager[None]] = lambda _: nullcontext(),
     ) -> None:
         self._setup = setup
-        # Entered with a page's JSON bytes while it is decoded and its records handed on: a
+        # Entered with a page's JSON bytes while it is split and its records handed on: a
         # parallel pass limits what its readers hold at once.
         self._holding = holding
         spec, settings = setup.spec, setup.settings
