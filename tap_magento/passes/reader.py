@@ -118,8 +118,8 @@ class PassReader:
             yield [page.json(position) for position in fresh]
 
     def pages(self) -> Iterator[tuple[Page, list[int]]]:
-        """Every page read, with where its new records are (those the previous page did not
-        have): held, for a parallel pass, until the next one is asked for."""
+        """Every page read, with the positions of its new records (those the previous page
+        did not have)."""
         setup, paginator = self._setup, self._paginator
         ceiling, clock, page_size = setup.ceiling, setup.client.clock, setup.settings.page_size
         while not paginator.finished:
